@@ -1,0 +1,12 @@
+import { APP_VERSION } from "@mini-studio/config";
+import { Command } from "commander";
+import { configCommand } from "./commands/config";
+
+/** The `studio` command line. Each subcommand lives in ./commands and works over the pure libraries. */
+export function createProgram(): Command {
+  return new Command("studio")
+    .description("Mini Studio from the command line: inspect settings and process audio offline.")
+    .version(APP_VERSION, "-v, --version")
+    .showHelpAfterError("(run `studio --help` for usage)")
+    .addCommand(configCommand());
+}

@@ -1,0 +1,22 @@
+import type { NextConfig } from "next";
+
+const config: NextConfig = {
+  reactStrictMode: true,
+  // Internal packages ship TypeScript source; Next compiles them.
+  transpilePackages: ["@mini-studio/api", "@mini-studio/config", "@mini-studio/db"],
+  // Native, wasm and worker-spawning packages load from node_modules at run time, not from the bundle.
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "pglite-prisma-adapter",
+    "@prisma/client",
+    "@prisma/adapter-pg",
+    "pg",
+    "pino",
+    "pino-pretty",
+    "rotating-file-stream",
+  ],
+  poweredByHeader: false,
+  typescript: { tsconfigPath: "tsconfig.json" },
+};
+
+export default config;

@@ -1,0 +1,1 @@
+export { fail, ok, readJson, restRoute, type RestHandler, type RestHandlerArgs } from "./http/rest";

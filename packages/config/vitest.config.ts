@@ -1,0 +1,12 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    // getConfig()/getLogger() in tests must never write into the repository's storage/.
+    env: { STORAGE_DIR: mkdtempSync(join(tmpdir(), "mini-studio-config-")) },
+  },
+});
