@@ -7,6 +7,8 @@ const config: NextConfig = {
   // Native, wasm and worker-spawning packages load from node_modules at run time, not from the bundle.
   serverExternalPackages: [
     "@electric-sql/pglite",
+    "@node-rs/argon2",
+    "ioredis",
     "pglite-prisma-adapter",
     "@prisma/client",
     "@prisma/adapter-pg",

@@ -1,1 +1,4 @@
-export { fail, ok, readJson, restRoute, type RestHandler, type RestHandlerArgs } from "./http/rest";
+export { fail, ok, readJson, requireSession, restRoute, type RestHandler, type RestHandlerArgs } from "./http/rest";
+export { loginRoute, logoutRoute, meRoute, signupRoute } from "./http/routes/auth";
+export { healthRoute } from "./http/routes/health";
+export { notFoundRoute } from "./http/routes/not-found";

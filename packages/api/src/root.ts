@@ -1,7 +1,11 @@
+import { authRouter } from "./router/auth";
+import { creditsRouter } from "./router/credits";
 import { healthRouter } from "./router/health";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
+  auth: authRouter,
+  credits: creditsRouter,
   health: healthRouter,
 });
 

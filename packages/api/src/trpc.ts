@@ -1,13 +1,14 @@
 /**
  * 1. Context   — see ./context.ts
  * 2. Init      — superjson, and one error formatter over AppError
- * 3. Procedures — publicProcedure, protectedProcedure
+ * 3. Procedures — publicProcedure, protectedProcedure, adminProcedure
  */
 import { initTRPC, TRPCError } from "@trpc/server";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
 import { z } from "zod";
 import type { Context } from "./context";
+import { enforceRateLimit, type RateLimitBucket } from "./protect";
 import { APP_ERROR_TABLE, AppError, flattenZodError, toAppError, type AppErrorCode } from "./errors";
 
 // 2. Init ---------------------------------------------------------------------
@@ -30,7 +31,11 @@ export function appErrorOf(error: TRPCError): AppError {
   return code ? new AppError(code, error.message, { cause: error }) : toAppError(error.cause ?? error);
 }
 
-const t = initTRPC.context<Context>().create({
+/** Per-procedure settings: which rate-limit budget a call spends (`false`: none, e.g. health checks). */
+export type Meta = { rateLimit: RateLimitBucket | false };
+
+const t = initTRPC.context<Context>().meta<Meta>().create({
+  defaultMeta: { rateLimit: "default" },
   transformer: superjson,
   errorFormatter({ shape, error, ctx }) {
     const appError = appErrorOf(error);
@@ -74,11 +79,22 @@ const logged = t.middleware(async ({ ctx, path, type, next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(logged);
+const rateLimited = t.middleware(async ({ ctx, meta, next }) => {
+  const bucket = meta?.rateLimit ?? "default";
+  if (bucket) await enforceRateLimit(ctx, bucket);
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(logged).use(rateLimited);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw new AppError("UNAUTHORIZED");
   return next({ ctx: { ...ctx, session: ctx.session } });
+});
+
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.session.role !== "ADMIN") throw new AppError("FORBIDDEN", "Only an admin can do this.");
+  return next();
 });
 
 export { TRPCError };

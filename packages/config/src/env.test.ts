@@ -58,7 +58,31 @@ describe("parseConfig defaults", () => {
       logLevel: "info",
       trialCredits: 50,
       adminEmail: undefined,
+      rateLimits: { default: 60, lyrics: 30, uploads: 20 },
+      prices: { lyrics: 1, vocalsPer10s: 2, effectsJob: 1 },
+      sessionTtlDays: 30,
     });
+  });
+
+  it("reads the rate-limit buckets, prices and session lifetime", () => {
+    const { pkg } = tempWorkspace();
+    const config = parseConfig(
+      {
+        RATE_LIMIT_PER_MIN: "100",
+        RATE_LIMIT_LYRICS_PER_MIN: "5",
+        RATE_LIMIT_UPLOADS_PER_MIN: "7",
+        PRICE_LYRICS: "3",
+        PRICE_VOCALS_PER_10S: "4",
+        PRICE_EFFECTS_JOB: "0",
+        SESSION_TTL_DAYS: "7",
+      },
+      { cwd: pkg },
+    );
+    expect(config.rateLimits).toEqual({ default: 100, lyrics: 5, uploads: 7 });
+    expect(config.prices).toEqual({ lyrics: 3, vocalsPer10s: 4, effectsJob: 0 });
+    expect(config.sessionTtlDays).toBe(7);
+    expect(() => parseConfig({ PRICE_LYRICS: "-1" }, { cwd: pkg })).toThrow(/PRICE_LYRICS must be at least 0/);
+    expect(() => parseConfig({ SESSION_TTL_DAYS: "0.5" }, { cwd: pkg })).toThrow(/SESSION_TTL_DAYS must be a whole number/);
   });
 
   it("treats empty and blank values as unset and ignores unknown variables", () => {

@@ -30,6 +30,11 @@ export type Config = Readonly<{
   logLevel: LogLevel;
   trialCredits: number;
   adminEmail: string | undefined;
+  /** Requests per minute per user (or per IP when anonymous), by bucket. */
+  rateLimits: Readonly<{ default: number; lyrics: number; uploads: number }>;
+  /** Credits each kind of work costs. */
+  prices: Readonly<{ lyrics: number; vocalsPer10s: number; effectsJob: number }>;
+  sessionTtlDays: number;
 }>;
 
 export type ConfigIssue = Readonly<{ variable: string; message: string }>;
@@ -160,6 +165,8 @@ const EnvSchema = z.object({
   MAX_CONTENT_LENGTH_MB: numberVar(32, { min: 0, max: 4096, exclusiveMin: true }),
   RATE_LIMIT_PER_MIN: numberVar(60, { min: 1, max: 1_000_000, int: true }),
   RATE_LIMIT_ENABLED: boolVar(true),
+  RATE_LIMIT_LYRICS_PER_MIN: numberVar(30, { min: 1, max: 1_000_000, int: true }),
+  RATE_LIMIT_UPLOADS_PER_MIN: numberVar(20, { min: 1, max: 1_000_000, int: true }),
   MAX_AUDIO_SECONDS: numberVar(600, { min: 0, max: 86_400, exclusiveMin: true }),
   CORS_ALLOWED_ORIGINS: originsVar,
   REDIS_URL: urlVar(["redis:", "rediss:"]),
@@ -172,6 +179,10 @@ const EnvSchema = z.object({
   LOG_DIR: z.string().optional(),
   LOG_LEVEL: enumVar(LOG_LEVELS, "info"),
   TRIAL_CREDITS: numberVar(50, { min: 0, max: 1_000_000, int: true }),
+  PRICE_LYRICS: numberVar(1, { min: 0, max: 1_000_000, int: true }),
+  PRICE_VOCALS_PER_10S: numberVar(2, { min: 0, max: 1_000_000, int: true }),
+  PRICE_EFFECTS_JOB: numberVar(1, { min: 0, max: 1_000_000, int: true }),
+  SESSION_TTL_DAYS: numberVar(30, { min: 1, max: 365, int: true }),
   // Lower-cased because the admin is matched against stored (lower-cased) emails.
   ADMIN_EMAIL: z.string().toLowerCase().pipe(z.email({ error: "must be an email address" })).optional(),
 });
@@ -248,6 +259,17 @@ export function parseConfig(
     logLevel: e.LOG_LEVEL,
     trialCredits: e.TRIAL_CREDITS,
     adminEmail: e.ADMIN_EMAIL,
+    rateLimits: Object.freeze({
+      default: e.RATE_LIMIT_PER_MIN,
+      lyrics: e.RATE_LIMIT_LYRICS_PER_MIN,
+      uploads: e.RATE_LIMIT_UPLOADS_PER_MIN,
+    }),
+    prices: Object.freeze({
+      lyrics: e.PRICE_LYRICS,
+      vocalsPer10s: e.PRICE_VOCALS_PER_10S,
+      effectsJob: e.PRICE_EFFECTS_JOB,
+    }),
+    sessionTtlDays: e.SESSION_TTL_DAYS,
   });
 }
 

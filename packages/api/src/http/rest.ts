@@ -1,26 +1,26 @@
+import { getLogger } from "@mini-studio/config/logger";
 import type { z } from "zod";
 import { createContext, requestIdFrom, type Context, type CreateContextOptions } from "../context";
-import { AppError, toAppError, toErrorBody } from "../errors";
-import { getLogger } from "@mini-studio/config/logger";
+import { AppError, toAppError } from "../errors";
+import { fail } from "./json";
+import { enforceRateLimit, type RateLimitBucket } from "../protect";
+
+export { fail, ok } from "./json";
 
 /**
  * REST adapters keep the original Flask contract: every body has `success`.
  * They are thin: parse, call a domain function, answer. Never a second implementation.
  */
 
-type JsonObject = Record<string, unknown>;
 type RouteParams = Record<string, string | string[] | undefined>;
 
 export type RestHandlerArgs = { request: Request; ctx: Context; params: RouteParams };
 export type RestHandler = (args: RestHandlerArgs) => Promise<Response>;
 
-export function ok(body: JsonObject = {}, init: { status?: number; headers?: ResponseInit["headers"] } = {}): Response {
-  return Response.json({ success: true, ...body }, { status: init.status ?? 200, headers: init.headers });
-}
-
-export function fail(error: AppError, headers?: ResponseInit["headers"]): Response {
-  return Response.json({ success: false, error: toErrorBody(error) }, { status: error.status, headers });
-}
+export type RestRouteOptions = Pick<CreateContextOptions, "db" | "config" | "rateLimiter"> & {
+  /** Which rate-limit budget a call spends; `false` for none (health checks). Default "default". */
+  rateLimit?: RateLimitBucket | false;
+};
 
 /** Parses a JSON body against a schema; anything else is a VALIDATION_ERROR that names the field. */
 export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
@@ -35,26 +35,40 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
   return parsed.data;
 }
 
+/** The caller's session, or UNAUTHORIZED. */
+export function requireSession(ctx: Context): NonNullable<Context["session"]> {
+  if (!ctx.session) throw new AppError("UNAUTHORIZED");
+  return ctx.session;
+}
+
 /**
- * Wraps a Next.js route handler: request id, context, one log line per request,
- * and any thrown error as `{success:false,error}` with its status.
+ * Wraps a Next.js route handler: request id, context (caller, response headers), rate limit,
+ * one log line per request, and any thrown error as `{success:false,error}` with its status.
  */
-export function restRoute(handler: RestHandler, deps: Pick<CreateContextOptions, "db" | "config"> = {}) {
+export function restRoute(handler: RestHandler, options: RestRouteOptions = {}) {
+  const { rateLimit = "default", ...deps } = options;
   return async (request: Request, route?: { params?: Promise<RouteParams> }): Promise<Response> => {
     const started = performance.now();
     const requestId = requestIdFrom(request.headers);
     const path = new URL(request.url).pathname;
+    const resHeaders = new Headers();
     let log = getLogger("api").child({ requestId });
     let response: Response;
     try {
-      const ctx = await createContext({ ...deps, headers: request.headers, requestId, log: getLogger("api") });
+      const ctx = await createContext({ ...deps, headers: request.headers, url: request.url, resHeaders, requestId });
       log = ctx.log;
+      if (rateLimit) await enforceRateLimit(ctx, rateLimit);
       response = await handler({ request, ctx, params: (await route?.params) ?? {} });
     } catch (thrown) {
       const error = toAppError(thrown);
       if (error.status >= 500) log.error({ err: error.cause ?? error, code: error.code }, "request failed");
       response = fail(error);
     }
+    resHeaders.forEach((value, name) => {
+      if (name === "set-cookie") return;
+      response.headers.set(name, value);
+    });
+    for (const cookie of resHeaders.getSetCookie()) response.headers.append("set-cookie", cookie);
     response.headers.set("x-request-id", requestId);
     log.info({ method: request.method, path, status: response.status, ms: Math.round(performance.now() - started) }, "request");
     return response;

@@ -3,5 +3,6 @@ import { getHealth, ZHealthSchema } from "../health";
 import { publicProcedure } from "../trpc";
 
 export const healthRouter = {
-  get: publicProcedure.output(ZHealthSchema).query(({ ctx }) => getHealth(ctx)),
+  // Load balancers poll this; it spends no rate-limit budget.
+  get: publicProcedure.meta({ rateLimit: false }).output(ZHealthSchema).query(({ ctx }) => getHealth(ctx)),
 } satisfies TRPCRouterRecord;

@@ -1,6 +1,3 @@
-import { getHealth } from "@mini-studio/api";
-import { ok, restRoute } from "@mini-studio/api/rest";
+export { healthRoute as GET } from "@mini-studio/api/rest";
 
 export const dynamic = "force-dynamic";
-
-export const GET = restRoute(async ({ ctx }) => ok(await getHealth(ctx)));

@@ -1,0 +1,3 @@
+export { logoutRoute as POST } from "@mini-studio/api/rest";
+
+export const dynamic = "force-dynamic";
