@@ -21,8 +21,8 @@ export default tseslint.config(
     },
   },
   {
-    // The config package owns process.env; scripts, examples and test harnesses build child environments.
-    files: ["packages/config/**", "**/scripts/**", "**/examples/**", "e2e/**", "**/*.test.ts", "**/vitest.config.ts", "**/next.config.ts"],
+    // The config package owns process.env; scripts, examples, benchmarks and test harnesses build child environments.
+    files: ["packages/config/**", "**/scripts/**", "**/examples/**", "e2e/**", "bench/**", "**/*.test.ts", "**/vitest.config.ts", "**/next.config.ts"],
     rules: { "no-restricted-syntax": "off" },
   },
   {

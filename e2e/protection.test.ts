@@ -128,6 +128,17 @@ describe("CORS and cross-site requests", () => {
     expect(res.headers.get("access-control-allow-origin")).toBe(allowed);
   });
 
+  it("applies the same rules to uploads, which bypass the proxy to stream", async () => {
+    const res = await preflight(allowed, "/api/upload/audio");
+    expect(res.status).toBe(204);
+    expect(res.headers.get("access-control-allow-origin")).toBe(allowed);
+    expect((await preflight("https://evil.example", "/api/upload/audio")).status).toBe(403);
+    const form = new FormData();
+    form.append("file", new Blob(["RIFF"]), "x.wav");
+    const upload = await fetch(`${studio.url}/api/upload/audio`, { method: "POST", headers: { origin: "https://evil.example" }, body: form });
+    expect(upload.status).toBe(403);
+  });
+
   it("accepts tRPC mutations as JSON only", async () => {
     const res = await fetch(`${studio.url}/api/trpc/auth.logout`, { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" });
     expect(res.status).toBe(415);

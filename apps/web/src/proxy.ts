@@ -11,4 +11,6 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
-export const config = { matcher: "/api/:path*" };
+// Uploads are left out: Next.js buffers the body of every request the proxy sees (and cuts it off
+// at 10 MB). The upload routes apply the same CORS decision themselves, while streaming.
+export const config = { matcher: "/api/((?!upload/).*)" };

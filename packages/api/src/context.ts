@@ -5,6 +5,8 @@ import { randomUUID } from "node:crypto";
 import { resolveCaller, type SessionInfo } from "./auth/resolve";
 import { AppError } from "./errors";
 import { getRateLimiter, type RateLimiter } from "./rate-limit";
+import { getStorage } from "./storage";
+import type { StorageDriver } from "@mini-studio/storage";
 
 export type { SessionInfo } from "./auth/resolve";
 
@@ -22,6 +24,7 @@ export type Context = {
   secure: boolean;
   session: SessionInfo | null;
   rateLimiter: RateLimiter;
+  storage: StorageDriver;
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -58,6 +61,7 @@ export type CreateContextOptions = {
   config?: Config;
   log?: Logger;
   rateLimiter?: RateLimiter;
+  storage?: StorageDriver;
 };
 
 export async function createContext(opts: CreateContextOptions): Promise<Context> {
@@ -79,6 +83,7 @@ export async function createContext(opts: CreateContextOptions): Promise<Context
     secure,
     session,
     rateLimiter: opts.rateLimiter ?? getRateLimiter(),
+    storage: opts.storage ?? getStorage(config),
   };
 }
 

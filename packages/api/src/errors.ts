@@ -86,11 +86,26 @@ export function toAppError(error: unknown): AppError {
   if (error instanceof z.ZodError) {
     return new AppError("VALIDATION_ERROR", summarizeZodError(error), { details: flattenZodError(error), cause: error });
   }
+  if (isDomainError(error)) return new AppError(error.code, error.message, { details: error.details, cause: error });
   if (error instanceof Error && error.cause !== undefined && error.cause !== error) {
     const inner = error.cause;
-    if (inner instanceof AppError || inner instanceof z.ZodError) return toAppError(inner);
+    if (inner instanceof AppError || inner instanceof z.ZodError || isDomainError(inner)) return toAppError(inner);
   }
   return new AppError("INTERNAL_ERROR", undefined, { cause: error });
+}
+
+/**
+ * The pure libraries (storage, audio) can't depend on the API, so they throw their own errors
+ * carrying the same codes; they are recognised by name and code rather than by class.
+ */
+const DOMAIN_ERRORS = new Set(["UploadError", "AudioDecodeError"]);
+
+function isDomainError(error: unknown): error is Error & { code: AppErrorCode; details?: AppErrorDetails } {
+  return (
+    error instanceof Error &&
+    DOMAIN_ERRORS.has(error.name) &&
+    (APP_ERROR_CODES as readonly unknown[]).includes((error as { code?: unknown }).code)
+  );
 }
 
 /** "email: Invalid email; password: Too small" — one line a person can act on. */

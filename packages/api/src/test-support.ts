@@ -1,6 +1,7 @@
 // Helpers for this package's tests: real databases, real limiters, callers as a client would be.
 import { parseConfig, type Config } from "@mini-studio/config";
 import type { Db } from "@mini-studio/db";
+import type { StorageDriver } from "@mini-studio/storage";
 import { createContext, type Context } from "./context";
 import { createMemoryRateLimiter, type RateLimiter } from "./rate-limit";
 import { createCaller } from "./root";
@@ -25,7 +26,7 @@ export type Browser = {
 /** A client that keeps its session cookie between calls, like a browser. */
 export function browser(
   db: Db,
-  opts: { config?: Config; rateLimiter?: RateLimiter; ip?: string; headers?: Record<string, string> } = {},
+  opts: { config?: Config; rateLimiter?: RateLimiter; storage?: StorageDriver; ip?: string; headers?: Record<string, string> } = {},
 ): Browser {
   const config = opts.config ?? testConfig();
   const rateLimiter = opts.rateLimiter ?? createMemoryRateLimiter();
@@ -36,7 +37,15 @@ export function browser(
       const headers = new Headers({ "x-forwarded-for": opts.ip ?? "203.0.113.7", ...opts.headers });
       if (cookie) headers.set("cookie", cookie);
       last = new Headers();
-      const ctx = await createContext({ headers, resHeaders: last, db, config, rateLimiter, url: "http://studio.test/api/trpc" });
+      const ctx = await createContext({
+        headers,
+        resHeaders: last,
+        db,
+        config,
+        rateLimiter,
+        url: "http://studio.test/api/trpc",
+        ...(opts.storage ? { storage: opts.storage } : {}),
+      });
       try {
         return await fn(createCaller(ctx), ctx);
       } finally {

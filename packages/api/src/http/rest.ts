@@ -1,7 +1,9 @@
+import { getConfig } from "@mini-studio/config";
 import { getLogger } from "@mini-studio/config/logger";
 import type { z } from "zod";
 import { createContext, requestIdFrom, type Context, type CreateContextOptions } from "../context";
 import { AppError, toAppError } from "../errors";
+import { corsDecision } from "./cors";
 import { fail } from "./json";
 import { enforceRateLimit, type RateLimitBucket } from "../protect";
 
@@ -17,9 +19,14 @@ type RouteParams = Record<string, string | string[] | undefined>;
 export type RestHandlerArgs = { request: Request; ctx: Context; params: RouteParams };
 export type RestHandler = (args: RestHandlerArgs) => Promise<Response>;
 
-export type RestRouteOptions = Pick<CreateContextOptions, "db" | "config" | "rateLimiter"> & {
+export type RestRouteOptions = Pick<CreateContextOptions, "db" | "config" | "rateLimiter" | "storage"> & {
   /** Which rate-limit budget a call spends; `false` for none (health checks). Default "default". */
   rateLimit?: RateLimitBucket | false;
+  /**
+   * Apply CORS here rather than in the proxy. Upload routes bypass the Next.js proxy, which would
+   * buffer (and cut off at 10 MB) every request body it sees; they check origins themselves.
+   */
+  cors?: boolean;
 };
 
 /** Parses a JSON body against a schema; anything else is a VALIDATION_ERROR that names the field. */
@@ -46,9 +53,11 @@ export function requireSession(ctx: Context): NonNullable<Context["session"]> {
  * one log line per request, and any thrown error as `{success:false,error}` with its status.
  */
 export function restRoute(handler: RestHandler, options: RestRouteOptions = {}) {
-  const { rateLimit = "default", ...deps } = options;
+  const { rateLimit = "default", cors = false, ...deps } = options;
   return async (request: Request, route?: { params?: Promise<RouteParams> }): Promise<Response> => {
     const started = performance.now();
+    const corsResult = cors ? corsDecision(request, (deps.config ?? getConfig()).corsAllowedOrigins) : { headers: {} };
+    if ("respond" in corsResult) return corsResult.respond;
     const requestId = requestIdFrom(request.headers);
     const path = new URL(request.url).pathname;
     const resHeaders = new Headers();
@@ -69,8 +78,17 @@ export function restRoute(handler: RestHandler, options: RestRouteOptions = {}) 
       response.headers.set(name, value);
     });
     for (const cookie of resHeaders.getSetCookie()) response.headers.append("set-cookie", cookie);
+    for (const [name, value] of Object.entries(corsResult.headers)) response.headers.set(name, value);
     response.headers.set("x-request-id", requestId);
     log.info({ method: request.method, path, status: response.status, ms: Math.round(performance.now() - started) }, "request");
     return response;
+  };
+}
+
+/** OPTIONS for a route that bypasses the proxy: answers CORS preflights itself. */
+export function preflightRoute(deps: Pick<RestRouteOptions, "config"> = {}) {
+  return async (request: Request): Promise<Response> => {
+    const decision = corsDecision(request, (deps.config ?? getConfig()).corsAllowedOrigins);
+    return "respond" in decision ? decision.respond : new Response(null, { status: 204, headers: decision.headers });
   };
 }

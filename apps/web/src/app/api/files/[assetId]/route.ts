@@ -1,0 +1,3 @@
+export { fileRoute as GET } from "@mini-studio/api/rest";
+
+export const dynamic = "force-dynamic";

@@ -1,0 +1,3 @@
+export { uploadPreflightRoute as OPTIONS, uploadRoute as POST } from "@mini-studio/api/rest";
+
+export const dynamic = "force-dynamic";

@@ -1,0 +1,188 @@
+/**
+ * Upload throughput and memory: the studio's upload route against a bare Node server that only
+ * streams the request body to disk, both on loopback, in the same run.
+ *
+ *   pnpm --filter @mini-studio/bench bench:upload      (builds the web app first)
+ *
+ * Prints MB/s for each, their ratio (target ≥ 0.7), and the studio's peak RSS growth while taking
+ * a 1 MB and a 32 MB WAV (target: no growth with file size).
+ */
+import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { promisify } from "node:util";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { findWorkspaceRoot } from "@mini-studio/config";
+
+const RUNS = 7;
+const execFileAsync = promisify(execFile);
+const WEB_DIR = join(findWorkspaceRoot(), "apps", "web");
+
+function wav(seconds: number, sampleRate = 44_100, channels = 2): Buffer {
+  const frames = Math.round(seconds * sampleRate);
+  const data = frames * channels * 2;
+  const out = Buffer.alloc(44 + data);
+  out.write("RIFF", 0);
+  out.writeUInt32LE(36 + data, 4);
+  out.write("WAVEfmt ", 8);
+  out.writeUInt32LE(16, 16);
+  out.writeUInt16LE(1, 20);
+  out.writeUInt16LE(channels, 22);
+  out.writeUInt32LE(sampleRate, 24);
+  out.writeUInt32LE(sampleRate * channels * 2, 28);
+  out.writeUInt16LE(channels * 2, 32);
+  out.writeUInt16LE(16, 34);
+  out.write("data", 36);
+  out.writeUInt32LE(data, 40);
+  for (let i = 0; i < frames; i++) {
+    const v = Math.round(Math.sin((2 * Math.PI * 220 * i) / sampleRate) * 12_000);
+    for (let c = 0; c < channels; c++) out.writeInt16LE(v, 44 + (i * channels + c) * 2);
+  }
+  return out;
+}
+
+/**
+ * The peer: a plain Node server, in its own process like the studio, that streams the body to a
+ * file and answers 201.
+ */
+const BARE_SERVER = `
+const { createServer } = require("node:http");
+const { createWriteStream } = require("node:fs");
+const { pipeline } = require("node:stream/promises");
+const { join } = require("node:path");
+let n = 0;
+const server = createServer((req, res) => {
+  pipeline(req, createWriteStream(join(process.argv[1], "upload-" + n++))).then(
+    () => res.writeHead(201, { "content-type": "application/json" }).end('{"success":true}'),
+    () => res.writeHead(500).end(),
+  );
+});
+server.listen(0, "127.0.0.1", () => console.log(server.address().port));
+`;
+
+async function bareServer(dir: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ["-e", BARE_SERVER, dir], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<string>((resolve) => child.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString().trim())));
+  return { url: `http://127.0.0.1:${port}/upload`, child };
+}
+
+async function startStudio(storageDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = 3900 + Math.floor(Math.random() * 90);
+  const child = spawn("pnpm", ["start"], {
+    cwd: WEB_DIR,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", PORT: String(port), STORAGE_DIR: storageDir, RATE_LIMIT_ENABLED: "0", MAX_CONTENT_LENGTH_MB: "64", LOG_LEVEL: "warn" },
+    detached: true,
+    stdio: "ignore",
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 240; i++) {
+    if ((await fetch(`${url}/api/health`).catch(() => null))?.ok) return { url, child };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("the studio did not start");
+}
+
+/** RSS of a process and all its descendants (pnpm → next → next-server), in MB. */
+function treeRssMb(pid: number): number {
+  const pids = [pid];
+  for (let i = 0; i < pids.length; i++) {
+    const kids = spawnSync("pgrep", ["-P", String(pids[i])], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+    pids.push(...kids.map(Number));
+  }
+  const out = spawnSync("ps", ["-o", "rss=", "-p", pids.join(",")], { encoding: "utf8" }).stdout;
+  return out.split("\n").filter(Boolean).reduce((sum, kb) => sum + Number(kb), 0) / 1024;
+}
+
+type Target = { name: string; url: string; headers: Record<string, string> };
+
+/**
+ * One upload with curl, which streams the file from disk: a Node fetch client tops out near
+ * 100 MB/s on its own and would hide the servers' difference.
+ */
+async function upload(target: Target, file: string): Promise<number> {
+  const args = ["-sS", "-o", "/dev/null", "-w", "%{http_code} %{time_total}", "-F", `file=@${file};filename=take.wav`, target.url];
+  for (const [name, value] of Object.entries(target.headers)) args.push("-H", `${name}: ${value}`);
+  // Asynchronous, so the RSS sampler keeps running while curl sends.
+  const result = await execFileAsync("curl", args, { encoding: "utf8" });
+  const [status, seconds] = result.stdout.trim().split(" ");
+  if (status !== "201") throw new Error(`${target.name} answered ${status}: ${result.stderr}`);
+  return Number(seconds) * 1000;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Peak RSS growth of the studio while it takes `file` (sampled every 5 ms), in MB. */
+async function peakGrowth(pid: number, target: Target, file: string): Promise<number> {
+  await new Promise((r) => setTimeout(r, 300));
+  const baseline = treeRssMb(pid);
+  let peak = baseline;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      peak = Math.max(peak, treeRssMb(pid));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  await upload(target, file);
+  sampling = false;
+  await sampler;
+  return peak - baseline;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "mini-studio-bench-"));
+  const big = join(dir, "big.wav");
+  const small = join(dir, "small.wav");
+  writeFileSync(big, wav(190)); // 190 s of 44.1 kHz stereo 16-bit ≈ 32 MB
+  writeFileSync(small, wav(6)); // ≈ 1 MB
+  const bare = await bareServer(dir);
+  const studio = await startStudio(join(dir, "storage"));
+  try {
+    const signup = await fetch(`${studio.url}/api/auth/signup`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "bench@example.com", password: "benchmark password" }),
+    });
+    const cookie = signup.headers.get("set-cookie")!.split(";")[0]!;
+    const targets: Target[] = [
+      { name: "bare Node server (stream to disk)", url: bare.url, headers: {} },
+      { name: "studio POST /api/upload/audio", url: `${studio.url}/api/upload/audio`, headers: { cookie } },
+    ];
+    const mb = statSync(big).size / 1024 / 1024;
+    const results: Record<string, number> = {};
+    for (const target of targets) {
+      await upload(target, big); // warm-up
+      const times: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        times.push(await upload(target, big));
+        process.stderr.write(`\r${target.name}: ${i + 1}/${RUNS}`);
+      }
+      process.stderr.write("\n");
+      results[target.name] = mb / (median(times) / 1000);
+    }
+    const [bareRate, studioRate] = targets.map((t) => results[t.name]!) as [number, number];
+    const growthSmall = await peakGrowth(studio.child.pid!, targets[1]!, small);
+    const growthBig = await peakGrowth(studio.child.pid!, targets[1]!, big);
+
+    console.log(`\nUpload of a ${mb.toFixed(1)} MB WAV over loopback, median of ${RUNS} runs`);
+    console.log(`  ${targets[0]!.name.padEnd(36)} ${bareRate.toFixed(0).padStart(6)} MB/s`);
+    console.log(`  ${targets[1]!.name.padEnd(36)} ${studioRate.toFixed(0).padStart(6)} MB/s`);
+    console.log(`  ratio studio / bare: ${(studioRate / bareRate).toFixed(2)} (target ≥ 0.70)`);
+    console.log(`Peak RSS growth of the studio while taking an upload`);
+    console.log(`  ${(statSync(small).size / 1024 / 1024).toFixed(1)} MB WAV: ${growthSmall.toFixed(1)} MB`);
+    console.log(`  ${mb.toFixed(1)} MB WAV: ${growthBig.toFixed(1)} MB`);
+  } finally {
+    bare.child.kill();
+    try {
+      process.kill(-studio.child.pid!, "SIGTERM");
+    } catch {
+      // already gone
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,7 @@
+export { AudioDecodeError, type AudioDecodeErrorCode } from "./errors";
+export { decodeAudio } from "./decode";
+export { inspectAudio, type InspectAudioOptions } from "./inspect";
+export { PeakAccumulator } from "./peaks";
+export { openAudioStream, type AudioStream, type AudioStreamOptions } from "./stream/open-audio-stream";
+export { type PcmBlock } from "./stream/stream-decoder";
+export type { AudioBuffer, AudioFormat, AudioInfo, AudioStreamInfo, WaveformPeaks } from "./types";
