@@ -1,22 +1,14 @@
-import { spawn } from "node:child_process";
 import { findWorkspaceRoot } from "@mini-studio/config";
 import { appErrorCode, createMiniStudioClient } from "@mini-studio/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStudio, type Studio } from "./support/server";
+import { runCommand, startStudio, type CommandResult, type Studio } from "./support/server";
 
 /** Runs the documented example command against the studio, as a user would from the repository root. */
-async function runBalanceExample(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn("pnpm", ["--filter", "@mini-studio/client", "example:balance"], {
+function runBalanceExample(env: Record<string, string>): Promise<CommandResult> {
+  return runCommand("pnpm", ["--filter", "@mini-studio/client", "example:balance"], {
     cwd: findWorkspaceRoot(),
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => (stdout += chunk));
-  child.stderr.on("data", (chunk) => (stderr += chunk));
-  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  return { code, stdout, stderr };
 }
 
 describe("the TypeScript client against a production build", () => {

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { encodeWav, sineTone } from "@mini-studio/audio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStudio, type Studio } from "./support/server";
 
@@ -45,22 +46,9 @@ describe("uploads through the running studio", () => {
 
   it("streams a WAV larger than anything a proxy would buffer (12 MB)", async () => {
     const seconds = 72;
-    const frames = 44_100 * seconds;
-    const wav = Buffer.alloc(44 + frames * 4);
-    wav.write("RIFF", 0);
-    wav.writeUInt32LE(36 + frames * 4, 4);
-    wav.write("WAVEfmt ", 8);
-    wav.writeUInt32LE(16, 16);
-    wav.writeUInt16LE(1, 20);
-    wav.writeUInt16LE(2, 22);
-    wav.writeUInt32LE(44_100, 24);
-    wav.writeUInt32LE(44_100 * 4, 28);
-    wav.writeUInt16LE(4, 32);
-    wav.writeUInt16LE(16, 34);
-    wav.write("data", 36);
-    wav.writeUInt32LE(frames * 4, 40);
+    const wav = encodeWav(sineTone({ seconds }));
     const form = new FormData();
-    form.append("file", new Blob([new Uint8Array(wav)]), "long take.wav");
+    form.append("file", new Blob([wav]), "long take.wav");
     const res = await fetch(`${studio.url}/api/upload/audio`, { method: "POST", body: form, headers: { cookie } });
     expect(res.status).toBe(201);
     const body = (await res.json()) as { asset: { sizeBytes: number; metadata: { durationSec: number } } };

@@ -12,34 +12,12 @@ import { promisify } from "node:util";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { encodeWav, sineTone } from "@mini-studio/audio";
 import { findWorkspaceRoot } from "@mini-studio/config";
 
 const RUNS = 7;
 const execFileAsync = promisify(execFile);
 const WEB_DIR = join(findWorkspaceRoot(), "apps", "web");
-
-function wav(seconds: number, sampleRate = 44_100, channels = 2): Buffer {
-  const frames = Math.round(seconds * sampleRate);
-  const data = frames * channels * 2;
-  const out = Buffer.alloc(44 + data);
-  out.write("RIFF", 0);
-  out.writeUInt32LE(36 + data, 4);
-  out.write("WAVEfmt ", 8);
-  out.writeUInt32LE(16, 16);
-  out.writeUInt16LE(1, 20);
-  out.writeUInt16LE(channels, 22);
-  out.writeUInt32LE(sampleRate, 24);
-  out.writeUInt32LE(sampleRate * channels * 2, 28);
-  out.writeUInt16LE(channels * 2, 32);
-  out.writeUInt16LE(16, 34);
-  out.write("data", 36);
-  out.writeUInt32LE(data, 40);
-  for (let i = 0; i < frames; i++) {
-    const v = Math.round(Math.sin((2 * Math.PI * 220 * i) / sampleRate) * 12_000);
-    for (let c = 0; c < channels; c++) out.writeInt16LE(v, 44 + (i * channels + c) * 2);
-  }
-  return out;
-}
 
 /**
  * The peer: a plain Node server, in its own process like the studio, that streams the body to a
@@ -136,8 +114,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "mini-studio-bench-"));
   const big = join(dir, "big.wav");
   const small = join(dir, "small.wav");
-  writeFileSync(big, wav(190)); // 190 s of 44.1 kHz stereo 16-bit ≈ 32 MB
-  writeFileSync(small, wav(6)); // ≈ 1 MB
+  writeFileSync(big, encodeWav(sineTone({ seconds: 190 }))); // 190 s of 44.1 kHz stereo 16-bit ≈ 32 MB
+  writeFileSync(small, encodeWav(sineTone({ seconds: 6 }))); // ≈ 1 MB
   const bare = await bareServer(dir);
   const studio = await startStudio(join(dir, "storage"));
   try {

@@ -82,18 +82,21 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Runs the preflight alone, as `pnpm start` would first, and collects what it prints. */
-export async function runPreflight(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  const storageDir = mkdtempSync(join(tmpdir(), "mini-studio-e2e-"));
-  const child = spawn("pnpm", ["exec", "tsx", "scripts/preflight.ts"], {
-    cwd: WEB_DIR,
-    env: cleanEnv({ STORAGE_DIR: storageDir, ...env }),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+export type CommandResult = { code: number | null; stdout: string; stderr: string };
+
+/** Runs a command to its end and collects what it prints. */
+export async function runCommand(command: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CommandResult> {
+  const child = spawn(command, args, { ...opts, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk) => (stdout += chunk));
   child.stderr.on("data", (chunk) => (stderr += chunk));
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
   return { code, stdout, stderr };
+}
+
+/** Runs the preflight alone, as `pnpm start` would first. */
+export function runPreflight(env: Record<string, string>): Promise<CommandResult> {
+  const storageDir = mkdtempSync(join(tmpdir(), "mini-studio-e2e-"));
+  return runCommand("pnpm", ["exec", "tsx", "scripts/preflight.ts"], { cwd: WEB_DIR, env: cleanEnv({ STORAGE_DIR: storageDir, ...env }) });
 }

@@ -5,3 +5,4 @@ export { PeakAccumulator } from "./peaks";
 export { openAudioStream, type AudioStream, type AudioStreamOptions } from "./stream/open-audio-stream";
 export { type PcmBlock } from "./stream/stream-decoder";
 export type { AudioBuffer, AudioFormat, AudioInfo, AudioStreamInfo, WaveformPeaks } from "./types";
+export { encodeWav, sineTone, type WavBitDepth } from "./wav/wav-encoder";

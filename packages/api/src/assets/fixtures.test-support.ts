@@ -4,29 +4,11 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { encodeWav, sineTone } from "@mini-studio/audio";
 
 export function wavBytes(seconds: number, opts: { sampleRate?: number; channels?: number; freq?: number } = {}): Buffer {
   const { sampleRate = 44_100, channels = 2, freq = 440 } = opts;
-  const frames = Math.round(seconds * sampleRate);
-  const data = frames * channels * 2;
-  const out = Buffer.alloc(44 + data);
-  out.write("RIFF", 0);
-  out.writeUInt32LE(36 + data, 4);
-  out.write("WAVEfmt ", 8);
-  out.writeUInt32LE(16, 16);
-  out.writeUInt16LE(1, 20);
-  out.writeUInt16LE(channels, 22);
-  out.writeUInt32LE(sampleRate, 24);
-  out.writeUInt32LE(sampleRate * channels * 2, 28);
-  out.writeUInt16LE(channels * 2, 32);
-  out.writeUInt16LE(16, 34);
-  out.write("data", 36);
-  out.writeUInt32LE(data, 40);
-  for (let i = 0; i < frames; i++) {
-    const v = Math.round(Math.sin((2 * Math.PI * freq * i) / sampleRate) * 16_000);
-    for (let c = 0; c < channels; c++) out.writeInt16LE(v, 44 + (i * channels + c) * 2);
-  }
-  return out;
+  return Buffer.from(encodeWav(sineTone({ seconds, freqHz: freq, sampleRate, channels })));
 }
 
 /** A format-0 MIDI file: 120 bpm, 4/4, a C major arpeggio with a lyric per note. */
