@@ -1,6 +1,6 @@
 import type { Context } from "./context";
 import { AppError } from "./errors";
-import { rateLimitHeaders, rulesFromConfig } from "./rate-limit";
+import { rateLimitHeaders, rulesFromConfig, type RateLimitDecision } from "./rate-limit";
 
 export type RateLimitBucket = "default" | "lyrics" | "uploads";
 
@@ -15,11 +15,15 @@ export async function enforceRateLimit(
   if (!ctx.config.rateLimitEnabled) return;
   const rule = rulesFromConfig(ctx.config)[bucket];
   const key = ctx.session ? `user:${ctx.session.userId}` : `ip:${ctx.ip}`;
-  const decision = await ctx.rateLimiter.consume(rule, key);
+  applyRateLimit(ctx, await ctx.rateLimiter.consume(rule, key), "Too many requests");
+}
+
+/** Puts a decision's RateLimit headers on the response, and refuses with RATE_LIMITED when it says no. */
+export function applyRateLimit(ctx: Pick<Context, "resHeaders">, decision: RateLimitDecision, refusal: string): void {
   for (const [name, value] of Object.entries(rateLimitHeaders(decision))) ctx.resHeaders.set(name, value);
-  if (!decision.allowed) {
-    throw new AppError("RATE_LIMITED", `Too many requests; try again in ${decision.resetSec} s.`, {
-      details: { retryAfter: decision.resetSec, limit: rule.limit, windowSec: rule.windowSec },
-    });
-  }
+  if (decision.allowed) return;
+  const { rule, resetSec } = decision;
+  throw new AppError("RATE_LIMITED", `${refusal}; try again in ${resetSec} s.`, {
+    details: { retryAfter: resetSec, limit: rule.limit, windowSec: rule.windowSec },
+  });
 }

@@ -3,7 +3,8 @@ import { z } from "zod";
 import type { Context } from "../context";
 import { getBalance, grantCredits } from "../credits/ledger";
 import { AppError } from "../errors";
-import { rateLimitHeaders, rulesFromConfig, type RateLimitDecision } from "../rate-limit";
+import { applyRateLimit } from "../protect";
+import { rulesFromConfig } from "../rate-limit";
 import { ZEmailSchema } from "./email";
 import { hashPassword, verifyPassword, ZPasswordSchema } from "./password";
 import { clearedSessionCookie, createSession, revokeSession, sessionCookie, sessionTokenFrom } from "./sessions";
@@ -43,13 +44,6 @@ function startSession(ctx: AuthContext, userId: string) {
   );
 }
 
-function refuseWith(ctx: AuthContext, decision: RateLimitDecision): never {
-  for (const [name, value] of Object.entries(rateLimitHeaders(decision))) ctx.resHeaders.set(name, value);
-  throw new AppError("RATE_LIMITED", `Too many attempts; try again in ${decision.resetSec} s.`, {
-    details: { retryAfter: decision.resetSec },
-  });
-}
-
 /** Creates an account with the trial credits and signs it in. */
 export async function signup(ctx: AuthContext, input: z.infer<typeof ZSignupSchema>): Promise<{ user: UserView; credits: number }> {
   const passwordHash = await hashPassword(input.password);
@@ -70,7 +64,7 @@ export async function signup(ctx: AuthContext, input: z.infer<typeof ZSignupSche
     if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
     // Probing for registered emails costs the same budget as guessing passwords.
     const decision = await ctx.rateLimiter.consume(rulesFromConfig(ctx.config).loginIp, `ip:${ctx.ip}`);
-    if (!decision.allowed) refuseWith(ctx, decision);
+    if (!decision.allowed) applyRateLimit(ctx, decision, "Too many attempts");
     throw new AppError("CONFLICT", "An account could not be created with these details. If you already have one, log in.");
   }
   await startSession(ctx, user.id);
@@ -88,7 +82,7 @@ export async function login(ctx: AuthContext, input: z.infer<typeof ZLoginSchema
   const ipKey = `ip:${ctx.ip}`;
   for (const [rule, key] of [[rules.loginAccount, accountKey], [rules.loginIp, ipKey]] as const) {
     const decision = await ctx.rateLimiter.peek(rule, key);
-    if (!decision.allowed) refuseWith(ctx, decision);
+    if (!decision.allowed) applyRateLimit(ctx, decision, "Too many attempts");
   }
 
   const found = await ctx.db.prisma.user.findUnique({ where: { email: input.email }, select: { ...USER_VIEW, passwordHash: true } });
