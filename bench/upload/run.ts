@@ -130,17 +130,16 @@ async function main(): Promise<void> {
       { name: "studio POST /api/upload/audio", url: `${studio.url}/api/upload/audio`, headers: { cookie } },
     ];
     const mb = statSync(big).size / 1024 / 1024;
-    const results: Record<string, number> = {};
-    for (const target of targets) {
-      await upload(target, big); // warm-up
-      const times: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        times.push(await upload(target, big));
-        process.stderr.write(`\r${target.name}: ${i + 1}/${RUNS}`);
-      }
-      process.stderr.write("\n");
-      results[target.name] = mb / (median(times) / 1000);
+    // Alternating run by run, so a change in the machine's load touches both alike.
+    const times = new Map<Target, number[]>(targets.map((t) => [t, []]));
+    for (const target of targets) await upload(target, big); // warm-up
+    for (let i = 0; i < RUNS; i++) {
+      for (const target of targets) times.get(target)!.push(await upload(target, big));
+      process.stderr.write(`\rrun ${i + 1}/${RUNS}`);
     }
+    process.stderr.write("\n");
+    const results: Record<string, number> = {};
+    for (const target of targets) results[target.name] = mb / (median(times.get(target)!) / 1000);
     const [bareRate, studioRate] = targets.map((t) => results[t.name]!) as [number, number];
     const growthSmall = await peakGrowth(studio.child.pid!, targets[1]!, small);
     const growthBig = await peakGrowth(studio.child.pid!, targets[1]!, big);

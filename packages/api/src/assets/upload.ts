@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { inspectAudio, type AudioFormat, type AudioInfo } from "@mini-studio/audio";
+import { inspectAudio, inspectAudioOffThread, type AudioFormat, type AudioInfo } from "@mini-studio/audio";
 import {
   assertFormatMatches,
   inspectImage,
@@ -27,7 +27,7 @@ type Staged = StagedUpload<AudioInfo>;
 /** Audio is parsed while it arrives; see `receiveUpload`'s inspector. */
 function streamingInspector(kind: UploadKind, maxSeconds: number): Inspector<AudioInfo> | undefined {
   if (kind !== "audio") return undefined;
-  return (format, bytes) => inspectAudio(bytes, { format: format as AudioFormat, maxSeconds });
+  return (format, bytes) => inspectAudioOffThread(bytes, { format: format as AudioFormat, maxSeconds });
 }
 
 /** The full parse: the file must really be what it claims, within the studio's limits. */
