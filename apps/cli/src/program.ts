@@ -1,6 +1,8 @@
 import { APP_VERSION } from "@mini-studio/config";
 import { Command } from "commander";
+import { analyzeCommand } from "./commands/analyze";
 import { configCommand } from "./commands/config";
+import { fxCommand } from "./commands/fx";
 
 /** The `studio` command line. Each subcommand lives in ./commands and works over the pure libraries. */
 export function createProgram(): Command {
@@ -8,5 +10,7 @@ export function createProgram(): Command {
     .description("Mini Studio from the command line: inspect settings and process audio offline.")
     .version(APP_VERSION, "-v, --version")
     .showHelpAfterError("(run `studio --help` for usage)")
-    .addCommand(configCommand());
+    .addCommand(configCommand())
+    .addCommand(fxCommand())
+    .addCommand(analyzeCommand());
 }

@@ -1,0 +1,272 @@
+/**
+ * Effects, loudness and MP3 decode speed: the studio's CLI, as a whole process, against sox and
+ * ffmpeg doing the same work on the same 180 s stereo 44.1 kHz 16-bit WAV.
+ *
+ *   pnpm bench:effects        (or: cd bench && pnpm exec tsx effects/run.ts)
+ *
+ * Each pair runs alternately (reference, studio, studio, reference, ...) after a warm-up, and the
+ * medians are compared: studio / sox ≤ 1.0 for the chain, studio / ffmpeg ≤ 0.5 for loudness; the
+ * MP3 decode ratio is reported without a target.
+ * A tool that fails is reported with its stderr; the other sections still run, and the exit code
+ * is 1.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { encodeWav } from "@mini-studio/audio";
+import { findWorkspaceRoot } from "@mini-studio/config";
+import { musicLikeSignal } from "./signal";
+
+/** How the studio's CLI is started, from the repository root. Swap in a bundled CLI here. */
+const STUDIO_CLI = ["node", "--import", "tsx", "apps/cli/src/main.ts"];
+/** The studio's MP3 decode, as a process: reads the file and calls decodeAudio(bytes, "mp3"). */
+const STUDIO_DECODE_MP3 = ["node", "--import", "tsx", "bench/effects/decode-mp3.ts"];
+/** The CLI's runtime doing nothing (its command without the script): the fixed cost in each studio time. */
+const STARTUP = [...STUDIO_CLI.slice(0, -1), "-e", "0"];
+
+const SECONDS = 180;
+const SAMPLE_RATE = 44_100;
+const SEED = 20_240_601;
+const WARMUPS = 1;
+const RUNS = 5;
+
+const CHAIN = [
+  { type: "highpass", freq_hz: 80 },
+  { type: "eq", bands: [{ kind: "peaking", freq_hz: 3000, gain_db: 3, q: 1 }] },
+  { type: "compressor", threshold_db: -18, ratio: 3, attack_ms: 10, release_ms: 100, knee_db: 0 },
+  { type: "reverb", room_size: 0.5 },
+  { type: "normalize", mode: "peak", peak_db: -1 },
+];
+// The same chain in sox's words: compand's transfer function is a 3:1 slope above -18 dB.
+const SOX_CHAIN = ["highpass", "80", "equalizer", "3000", "1q", "+3", "compand", "0.01,0.1", "-90,-90,-18,-18,0,-12", "0", "reverb", "50", "gain", "-n", "-1"];
+
+const ROOT = findWorkspaceRoot();
+
+type Command = { name: string; argv: string[]; check?: (stdout: string, stderr: string) => string | null };
+type RunResult = { ok: true; ms: number; stdout: string; stderr: string } | { ok: false; ms: number; message: string };
+type Section = { title: string; studio: Command; reference: Command; target?: number; note?: (studio: RunResult, reference: RunResult) => string };
+type Outcome = { title: string; studioMs: number | null; referenceMs: number | null; target?: number; failures: string[] };
+
+/** The child being timed, so that a signal can stop it along with us. */
+let current: ChildProcess | null = null;
+
+/** Runs one command to its end and times it; asynchronous so a Ctrl-C is handled at once. */
+async function run(command: Command): Promise<RunResult> {
+  const [file, ...args] = command.argv;
+  const start = performance.now();
+  const child = spawn(file!, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  current = child;
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
+    child.once("error", (error) => resolve({ code: null, signal: null, error }));
+    child.once("close", (code, signal) => resolve({ code, signal }));
+  });
+  current = null;
+  const ms = performance.now() - start;
+  const out = Buffer.concat(stdout).toString("utf8");
+  const err = Buffer.concat(stderr).toString("utf8");
+  if (exit.error) return { ok: false, ms, message: `could not start ${file}: ${exit.error.message}` };
+  if (exit.code !== 0) {
+    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with ${exit.code}`;
+    return { ok: false, ms, message: `${command.name} ${how}. Its stderr:\n${indent(err.trim() || "(empty)")}` };
+  }
+  const problem = command.check?.(out, err) ?? null;
+  if (problem) return { ok: false, ms, message: `${command.name} exited with 0 but ${problem}` };
+  return { ok: true, ms, stdout: out, stderr: err };
+}
+
+/** Warm-up, then RUNS runs each, alternating which tool goes first, so load drifts hit both. */
+async function measure(section: Section): Promise<Outcome> {
+  const failures: string[] = [];
+  const times = { studio: [] as number[], reference: [] as number[] };
+  const failed = { studio: false, reference: false };
+  const last: { studio: RunResult | null; reference: RunResult | null } = { studio: null, reference: null };
+  const once = async (who: "studio" | "reference", label: string) => {
+    if (failed[who]) return;
+    const result = await run(section[who]);
+    last[who] = result;
+    process.stderr.write(`[${section.title}] ${label} ${section[who].name}: ${result.ok ? `${result.ms.toFixed(0)} ms` : "FAILED"}\n`);
+    if (!result.ok) {
+      failed[who] = true;
+      failures.push(result.message);
+      return;
+    }
+    if (label !== "warm-up") times[who].push(result.ms);
+  };
+  for (let i = 0; i < WARMUPS; i++) {
+    await once("studio", "warm-up");
+    await once("reference", "warm-up");
+  }
+  for (let i = 0; i < RUNS; i++) {
+    const order = i % 2 === 0 ? (["reference", "studio"] as const) : (["studio", "reference"] as const);
+    for (const who of order) await once(who, `run ${i + 1}/${RUNS}`);
+  }
+  if (section.note && last.studio?.ok && last.reference?.ok) process.stderr.write(`[${section.title}] ${section.note(last.studio, last.reference)}\n`);
+  return {
+    title: section.title,
+    studioMs: failed.studio ? null : median(times.studio),
+    referenceMs: failed.reference ? null : median(times.reference),
+    ...(section.target === undefined ? {} : { target: section.target }),
+    failures,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function toolVersion(argv: string[], pick: (out: string) => string): string {
+  const result = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
+  if (result.error || result.status !== 0) throw new Error(`${argv[0]} is needed for this benchmark: apt-get install ${argv[0]}`);
+  return pick(result.stdout + result.stderr);
+}
+
+function shellQuote(argv: string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(" ");
+}
+
+function indent(text: string): string {
+  return text.replace(/^/gm, "    ");
+}
+
+function outputWritten(path: string): () => string | null {
+  return () => {
+    try {
+      return statSync(path).size > 44 ? null : `${path} is empty`;
+    } catch {
+      return `it did not write ${path}`;
+    }
+  };
+}
+
+/** The integrated loudness line of ffmpeg's ebur128 summary, e.g. "-17.6 LUFS". */
+function ffmpegIntegrated(stderr: string): string {
+  const summary = stderr.slice(stderr.lastIndexOf("Summary:"));
+  return /I:\s+(-?[\d.]+ LUFS)/.exec(summary)?.[1] ?? "?";
+}
+
+async function main(): Promise<void> {
+  const sox = toolVersion(["sox", "--version"], (out) => out.trim().replace(/^sox:\s*/, ""));
+  const ffmpeg = toolVersion(["ffmpeg", "-version"], (out) => out.split("\n")[0]!.replace(/ Copyright.*/, ""));
+  const dir = mkdtempSync(join(tmpdir(), "mini-studio-bench-effects-"));
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  const onSignal = (signal: NodeJS.Signals) => {
+    current?.kill("SIGKILL");
+    cleanup();
+    process.stderr.write(`\ninterrupted (${signal}); removed ${dir}\n`);
+    process.exit(130);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
+  try {
+    const input = join(dir, "in.wav");
+    const mp3 = join(dir, "in.mp3");
+    const started = performance.now();
+    writeFileSync(input, encodeWav(musicLikeSignal({ seconds: SECONDS, sampleRate: SAMPLE_RATE, seed: SEED }), { bitDepth: 16 }));
+    const made = await run({ name: "ffmpeg (make the MP3)", argv: ["ffmpeg", "-v", "error", "-y", "-i", input, "-c:a", "libmp3lame", "-b:a", "192k", mp3] });
+    if (!made.ok) throw new Error(made.message);
+    process.stderr.write(`made the ${SECONDS} s test WAV and its MP3 in ${((performance.now() - started) / 1000).toFixed(1)} s (${dir})\n`);
+
+    const studioOut = join(dir, "out_studio.wav");
+    const soxOut = join(dir, "out_sox.wav");
+    const expectedFrames = SECONDS * SAMPLE_RATE;
+    const sections: Section[] = [
+      {
+        title: "effects chain",
+        target: 1,
+        studio: { name: "studio fx", argv: [...STUDIO_CLI, "fx", input, studioOut, "--chain", JSON.stringify(CHAIN)], check: outputWritten(studioOut) },
+        reference: { name: "sox", argv: ["sox", input, soxOut, ...SOX_CHAIN], check: outputWritten(soxOut) },
+      },
+      {
+        title: "loudness",
+        target: 0.5,
+        studio: {
+          name: "studio analyze",
+          argv: [...STUDIO_CLI, "analyze", input, "--json"],
+          check: (stdout) => {
+            try {
+              JSON.parse(stdout);
+              return null;
+            } catch {
+              return `its stdout is not JSON: ${stdout.slice(0, 200)}`;
+            }
+          },
+        },
+        reference: { name: "ffmpeg ebur128", argv: ["ffmpeg", "-nostats", "-i", input, "-af", "ebur128", "-f", "null", "-"] },
+        note: (studio, reference) =>
+          studio.ok && reference.ok ? `studio says ${studio.stdout.trim().replace(/\s+/g, " ").slice(0, 300)}; ffmpeg says I = ${ffmpegIntegrated(reference.stderr)}` : "",
+      },
+      {
+        title: "MP3 decode",
+        studio: {
+          name: "studio decodeAudio",
+          argv: [...STUDIO_DECODE_MP3, mp3],
+          check: (stdout) => {
+            let frames: number;
+            try {
+              frames = (JSON.parse(stdout) as { frames?: number }).frames ?? 0;
+            } catch {
+              return `its stdout is not JSON: ${stdout.slice(0, 200)}`;
+            }
+            // ffmpeg's MP3 has a LAME header, so a gapless decode gives back the WAV's length.
+            return Math.abs(frames - expectedFrames) <= 1152 ? null : `it decoded ${frames} frames, not about ${expectedFrames}`;
+          },
+        },
+        reference: { name: "ffmpeg", argv: ["ffmpeg", "-v", "error", "-i", mp3, "-f", "null", "-"] },
+      },
+    ];
+
+    console.log("Machine");
+    console.log(`  CPU      ${cpus()[0]?.model ?? "unknown"}, ${availableParallelism()} cores`);
+    console.log(`  Node     ${process.version}`);
+    console.log(`  sox      ${sox}`);
+    console.log(`  ffmpeg   ${ffmpeg}`);
+    console.log(`Input: ${SECONDS} s stereo ${SAMPLE_RATE} Hz 16-bit WAV, ${(statSync(input).size / 1024 / 1024).toFixed(1)} MB (seed ${SEED}); MP3 by ffmpeg at 192 kbit/s`);
+    console.log(`Commands (cwd ${ROOT}):`);
+    for (const section of sections) {
+      console.log(`  ${section.title}`);
+      console.log(`    studio:    ${shellQuote(section.studio.argv)}`);
+      console.log(`    reference: ${shellQuote(section.reference.argv)}`);
+    }
+    console.log("");
+
+    const outcomes: Outcome[] = [];
+    for (const section of sections) outcomes.push(await measure(section));
+    // What every studio process pays before doing any work: Node with the TypeScript loader.
+    const startups: number[] = [];
+    for (let i = 0; i < RUNS; i++) startups.push((await run({ name: "node start-up", argv: STARTUP })).ms);
+    const startup = median(startups);
+
+    console.log(`\nMedians of ${RUNS} runs after ${WARMUPS} warm-up, whole processes`);
+    for (const o of outcomes) {
+      const fmt = (ms: number | null) => (ms === null ? "FAILED" : `${(ms / 1000).toFixed(2)} s`).padStart(9);
+      const section = sections.find((s) => s.title === o.title)!;
+      const [studio, reference] = [section.studio.name, section.reference.name];
+      console.log(`  ${o.title}`);
+      console.log(`    ${studio.padEnd(20)} ${fmt(o.studioMs)}`);
+      console.log(`    ${reference.padEnd(20)} ${fmt(o.referenceMs)}`);
+      if (o.studioMs !== null && o.referenceMs !== null) {
+        const ratio = o.studioMs / o.referenceMs;
+        const verdict = o.target === undefined ? "" : ` (target ≤ ${o.target.toFixed(1)}) ${ratio <= o.target ? "met" : "NOT met"}`;
+        console.log(`    ratio studio / ${reference}: ${ratio.toFixed(2)}${verdict}`);
+      }
+    }
+    console.log(`  (start-up inside each studio time, \`${shellQuote(STARTUP)}\`: ${(startup / 1000).toFixed(2)} s)`);
+    const failures = outcomes.flatMap((o) => o.failures.map((f) => `  ${o.title}: ${f}`));
+    if (failures.length > 0) {
+      console.error(`\nFailures:\n${failures.join("\n")}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    cleanup();
+  }
+}
+
+await main();

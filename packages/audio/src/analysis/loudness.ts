@@ -1,0 +1,191 @@
+import { type AudioBuffer } from "../types";
+import { K_STATE_SIZE, type KWeighting, kWeighting, kWeightedSumOfSquares, type SampleStats } from "./k-weighting";
+
+/**
+ * Loudness after ITU-R BS.1770-4 with the gating of EBU R128, and loudness range after EBU Tech
+ * 3342. Values in LUFS (LU for the range). Silence, and audio too short for one measurement block
+ * (400 ms for loudness, 3 s for the range), reads -Infinity LUFS; the range then reads 0 LU.
+ */
+export type LoudnessResult = {
+  /** Gated integrated loudness (BS.1770-4 §2.8), -Infinity when no 400 ms block passes the -70 LUFS gate. */
+  integratedLufs: number;
+  /** EBU Tech 3342 loudness range, 0 when no 3 s window passes the gates. */
+  loudnessRangeLu: number;
+  /** Loudest 400 ms block (momentary loudness, 10 Hz), -Infinity when shorter than 400 ms. */
+  momentaryMaxLufs: number;
+  /** Loudest 3 s window (short-term loudness, 10 Hz), -Infinity when shorter than 3 s. */
+  shortTermMaxLufs: number;
+};
+
+/** BS.1770-4: L = -0.691 + 10·log10(Σ G_i·z_i); the offset makes a 1 kHz sine read its own level. */
+const LOUDNESS_OFFSET = -0.691;
+const ABSOLUTE_GATE_LUFS = -70;
+/** Powers are compared with gates in the linear domain: no log per block. */
+const ABSOLUTE_GATE_POWER = 10 ** ((ABSOLUTE_GATE_LUFS - LOUDNESS_OFFSET) / 10);
+const RELATIVE_GATE_INTEGRATED = 10 ** (-10 / 10);
+const RELATIVE_GATE_RANGE = 10 ** (-20 / 10);
+/** Sub-blocks of 100 ms: a 400 ms block (75 % overlap) is 4 of them, a 3 s short-term window 30. */
+const BLOCK_SUBS = 4;
+const SHORT_TERM_SUBS = 30;
+
+/**
+ * BS.1770-4 channel weights by position in the file's channel order (WAV / SMPTE order, 0-based):
+ * 1.0 for front channels; 1.41 (+1.5 dB) for surrounds; 0 for the LFE, which BS.1770 excludes.
+ * - 5 channels (5.0: L R C Ls Rs): channels 3, 4 are surrounds.
+ * - 6 channels (5.1: L R C LFE Ls Rs): channel 3 is the LFE, 4 and 5 surrounds.
+ * - 7 channels (6.1: L R C LFE Cs Ls Rs) and 8 channels (7.1: L R C LFE Lb Rb Ls Rs): 3 is the LFE, 4 and up surrounds.
+ * - Anything else (mono, stereo, 3, 4 channels, more than 8) weighs every channel 1.0: without a
+ *   layout a 4-channel file may be quad or 4.0, so it is not guessed.
+ * Mono is measured as one channel at weight 1 (it reads 3 LU below the same signal as dual mono).
+ */
+export function channelWeights(channelCount: number): Float64Array {
+  const w = new Float64Array(channelCount).fill(1);
+  if (channelCount === 5) w[3] = w[4] = 1.41;
+  if (channelCount >= 6 && channelCount <= 8) {
+    w[3] = 0;
+    for (let c = 4; c < channelCount; c++) w[c] = 1.41;
+  }
+  return w;
+}
+
+/**
+ * Streaming loudness meter: feed frames in order with `add` (any block sizes), read `result()`.
+ * Keeps one float64 per 100 ms (the weighted K-filtered energy of that sub-block), so 400 ms blocks
+ * and 3 s windows are sums of 4 and 30 consecutive sub-blocks; memory is 80 bytes per second.
+ * An unfinished last sub-block is left out, as libebur128 and ffmpeg do.
+ */
+export class LoudnessMeter {
+  private readonly filter: KWeighting;
+  private readonly weights: Float64Array;
+  private readonly state: Float64Array;
+  /** Frames per 100 ms sub-block. */
+  private readonly hop: number;
+  private energies: Float64Array;
+  private subs = 0;
+  private filled = 0;
+  private current = 0;
+
+  constructor(sampleRate: number, channelCount: number, expectedFrames = 0) {
+    if (!(sampleRate > 0)) throw new RangeError(`sampleRate must be positive, got ${sampleRate}`);
+    this.filter = kWeighting(sampleRate);
+    this.weights = channelWeights(channelCount);
+    this.state = new Float64Array(channelCount * K_STATE_SIZE);
+    this.hop = Math.max(1, Math.round(sampleRate / 10));
+    this.energies = new Float64Array(Math.max(64, Math.ceil(expectedFrames / this.hop) + 1));
+  }
+
+  /** Adds frames [start, end) of every channel; with `stats` (one per channel), gathers those too. */
+  add(channels: Float32Array[], start: number, end: number, stats?: SampleStats[]): void {
+    let i = start;
+    while (i < end) {
+      const stop = Math.min(end, i + this.hop - this.filled);
+      let energy = 0;
+      for (let c = 0; c < channels.length && c < this.weights.length; c++) {
+        const sum = kWeightedSumOfSquares(channels[c]!, i, stop, this.filter, this.state, c * K_STATE_SIZE, stats?.[c]);
+        energy += this.weights[c]! * sum;
+      }
+      this.current += energy;
+      this.filled += stop - i;
+      i = stop;
+      if (this.filled === this.hop) this.closeSub();
+    }
+  }
+
+  result(): LoudnessResult {
+    const e = this.energies;
+    const n = this.subs;
+    const blockNorm = 1 / (BLOCK_SUBS * this.hop);
+    const shortNorm = 1 / (SHORT_TERM_SUBS * this.hop);
+
+    // Integrated loudness: two gates over 400 ms blocks every 100 ms (BS.1770-4 §2.8).
+    let gatedSum = 0;
+    let gatedCount = 0;
+    let momentaryMax = 0;
+    for (let k = BLOCK_SUBS - 1; k < n; k++) {
+      const p = (e[k]! + e[k - 1]! + e[k - 2]! + e[k - 3]!) * blockNorm;
+      if (p > momentaryMax) momentaryMax = p;
+      if (p > ABSOLUTE_GATE_POWER) {
+        gatedSum += p;
+        gatedCount++;
+      }
+    }
+    let integratedLufs = -Infinity;
+    if (gatedCount > 0) {
+      const relative = (gatedSum / gatedCount) * RELATIVE_GATE_INTEGRATED;
+      let sum = 0;
+      let count = 0;
+      for (let k = BLOCK_SUBS - 1; k < n; k++) {
+        const p = (e[k]! + e[k - 1]! + e[k - 2]! + e[k - 3]!) * blockNorm;
+        if (p > ABSOLUTE_GATE_POWER && p > relative) {
+          sum += p;
+          count++;
+        }
+      }
+      // count ≥ 1: the loudest block is above the mean, hence above mean - 10 LU.
+      integratedLufs = toLufs(sum / count);
+    }
+
+    // Loudness range (EBU Tech 3342): short-term 3 s windows at 10 Hz, gates -70 LUFS and -20 LU.
+    let shortTermMax = 0;
+    const shortTerm: number[] = [];
+    for (let k = SHORT_TERM_SUBS - 1; k < n; k++) {
+      // Summed afresh (30 adds per 100 ms): a running sum would carry a loud passage's rounding into quiet ones.
+      let window = 0;
+      for (let j = k - SHORT_TERM_SUBS + 1; j <= k; j++) window += e[j]!;
+      const p = window * shortNorm;
+      if (p > shortTermMax) shortTermMax = p;
+      if (p > ABSOLUTE_GATE_POWER) shortTerm.push(p);
+    }
+    return {
+      integratedLufs,
+      loudnessRangeLu: loudnessRange(shortTerm),
+      momentaryMaxLufs: toLufs(momentaryMax),
+      shortTermMaxLufs: toLufs(shortTermMax),
+    };
+  }
+
+  private closeSub(): void {
+    if (this.subs === this.energies.length) {
+      const grown = new Float64Array(this.energies.length * 2);
+      grown.set(this.energies);
+      this.energies = grown;
+    }
+    this.energies[this.subs++] = this.current;
+    this.current = 0;
+    this.filled = 0;
+  }
+}
+
+/**
+ * EBU Tech 3342: relative gate 20 LU below the energy mean of the absolutely gated windows, then
+ * the spread between the 10th and 95th percentiles (nearest rank, as libebur128 indexes them).
+ */
+function loudnessRange(powers: number[]): number {
+  if (powers.length === 0) return 0;
+  let mean = 0;
+  for (const p of powers) mean += p;
+  mean /= powers.length;
+  const gate = mean * RELATIVE_GATE_RANGE;
+  const kept = Float64Array.from(powers.filter((p) => p >= gate)).sort();
+  const n = kept.length;
+  const low = kept[Math.floor((n - 1) * 0.1 + 0.5)]!;
+  const high = kept[Math.floor((n - 1) * 0.95 + 0.5)]!;
+  return 10 * Math.log10(high / low);
+}
+
+function toLufs(power: number): number {
+  return power > 0 ? LOUDNESS_OFFSET + 10 * Math.log10(power) : -Infinity;
+}
+
+/** Loudness of a whole buffer in one pass. */
+export function measureLoudness(audio: AudioBuffer): LoudnessResult {
+  const frames = audio.channels[0]?.length ?? 0;
+  const meter = new LoudnessMeter(audio.sampleRate, audio.channels.length, frames);
+  meter.add(audio.channels, 0, frames);
+  return meter.result();
+}
+
+/** Gated integrated loudness in LUFS; -Infinity for silence or audio shorter than 400 ms. */
+export function integratedLoudness(audio: AudioBuffer): number {
+  return measureLoudness(audio).integratedLufs;
+}
