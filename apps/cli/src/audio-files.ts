@@ -1,37 +1,88 @@
-import { createReadStream } from "node:fs";
-import { rename, rm, stat, writeFile } from "node:fs/promises";
-import { audioFormatFromPath, decodeAudioStream, type AudioBuffer, type AudioStreamInfo } from "@mini-studio/audio";
+import { open, rename, rm } from "node:fs/promises";
+import { audioFormatFromPath, openAudioStream, type AudioStream } from "@mini-studio/audio";
 
-/** Decodes a whole file, reporting the fraction of its bytes read. Errors name the file. */
-export async function readAudioFile(path: string, onProgress: (fraction: number) => void): Promise<{ audio: AudioBuffer; info: AudioStreamInfo }> {
-  try {
-    const format = audioFormatFromPath(path);
-    const { size } = await stat(path);
-    let read = 0;
-    async function* counted(): AsyncGenerator<Uint8Array> {
-      for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-        read += chunk.length;
-        onProgress(read / size);
-        yield chunk;
+/** One read buffer per file, reused: fresh memory is what a long file would otherwise cost most. */
+const READ_BYTES = 1 << 20;
+
+export type OpenedAudioFile = AudioStream & {
+  /** How much of the file has been read, 0..1. */
+  fraction(): number;
+};
+
+/**
+ * Opens an audio file for decoding block by block. The decoders copy whatever they keep of a
+ * chunk, so the file is read through one reused buffer. Errors name the file.
+ */
+export async function openAudioFile(path: string): Promise<OpenedAudioFile> {
+  const format = withPath(path, () => audioFormatFromPath(path));
+  const file = await open(path, "r").catch((error: unknown) => {
+    throw withPathError(path, error);
+  });
+  const { size } = await file.stat();
+  let read = 0;
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    const buffer = new Uint8Array(READ_BYTES);
+    try {
+      for (;;) {
+        const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+        if (bytesRead === 0) return;
+        read += bytesRead;
+        yield buffer.subarray(0, bytesRead);
       }
+    } finally {
+      await file.close();
     }
-    return await decodeAudioStream(counted(), { format, byteLength: size });
+  }
+  try {
+    const stream = await openAudioStream(chunks(), { format, byteLength: size });
+    return { ...stream, blocks: rethrowWithPath(path, stream.blocks), fraction: () => (size === 0 ? 1 : read / size) };
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === "ENOENT") throw new Error(`${path}: no such file.`, { cause: error });
-    if (error instanceof Error && !error.message.includes(path)) throw new Error(`${path}: ${error.message}`, { cause: error });
-    throw error;
+    await file.close().catch(() => undefined);
+    throw withPathError(path, error);
   }
 }
 
-/** Writes through a temporary name and renames, so a failure never leaves a half-written file. */
-export async function writeFileAtomically(path: string, bytes: Uint8Array): Promise<void> {
-  const temp = `${path}.${process.pid}.partial`;
+async function* rethrowWithPath<T>(path: string, items: AsyncIterable<T>): AsyncGenerator<T> {
   try {
-    await writeFile(temp, bytes);
-    await rename(temp, path);
+    yield* items;
   } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
+    throw withPathError(path, error);
   }
+}
+
+function withPath<T>(path: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    throw withPathError(path, error);
+  }
+}
+
+function withPathError(path: string, error: unknown): Error {
+  if ((error as { code?: string }).code === "ENOENT") return new Error(`${path}: no such file.`, { cause: error });
+  if (error instanceof Error && !error.message.includes(path)) return new Error(`${path}: ${error.message}`, { cause: error });
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * A file written through a temporary name and renamed when complete, so that a failure (or
+ * Ctrl-C) never leaves a half-written file under the real name.
+ */
+export async function createOutputFile(path: string) {
+  const temp = `${path}.${process.pid}.partial`;
+  const file = await open(temp, "w");
+  let done = false;
+  return {
+    write: (bytes: Uint8Array, position?: number) => file.write(bytes, 0, bytes.length, position ?? null),
+    async commit(): Promise<void> {
+      await file.close();
+      await rename(temp, path);
+      done = true;
+    },
+    async discard(): Promise<void> {
+      if (done) return;
+      await file.close().catch(() => undefined);
+      await rm(temp, { force: true });
+    },
+  };
 }

@@ -2,7 +2,7 @@ import { APP_VERSION } from "@mini-studio/config";
 import { Command } from "commander";
 import { analyzeCommand } from "./commands/analyze";
 import { configCommand } from "./commands/config";
-import { fxCommand } from "./commands/fx";
+import { convertCommand, fxCommand } from "./commands/fx";
 
 /** The `studio` command line. Each subcommand lives in ./commands and works over the pure libraries. */
 export function createProgram(): Command {
@@ -12,5 +12,6 @@ export function createProgram(): Command {
     .showHelpAfterError("(run `studio --help` for usage)")
     .addCommand(configCommand())
     .addCommand(fxCommand())
-    .addCommand(analyzeCommand());
+    .addCommand(analyzeCommand())
+    .addCommand(convertCommand());
 }

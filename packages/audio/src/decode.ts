@@ -1,3 +1,4 @@
+import { BlockGatherer } from "./stream/gather";
 import { openAudioStream } from "./stream/open-audio-stream";
 import { type AudioBuffer, type AudioFormat, type AudioStreamInfo } from "./types";
 
@@ -18,24 +19,9 @@ export async function decodeAudioStream(
   opts: DecodeStreamOptions,
 ): Promise<{ audio: AudioBuffer; info: AudioStreamInfo }> {
   const { info, blocks } = await openAudioStream(source, opts);
-  // With a declared length (verified by the stream) the output is allocated once; otherwise it grows.
-  let capacity = info.frames ?? Math.max(4096, Math.min(opts.byteLength ?? 0, 1 << 24));
-  let channels = Array.from({ length: info.channels }, () => new Float32Array(capacity));
-  let length = 0;
-  for await (const block of blocks) {
-    const n = block[0]!.length;
-    if (length + n > capacity) {
-      capacity = Math.max(capacity * 2, length + n);
-      channels = channels.map((old) => {
-        const grown = new Float32Array(capacity);
-        grown.set(old.subarray(0, length));
-        return grown;
-      });
-    }
-    for (let ch = 0; ch < channels.length; ch++) channels[ch]!.set(block[ch]!, length);
-    length += n;
-  }
-  const audio = { sampleRate: info.sampleRate, channels: length === capacity ? channels : channels.map((c) => c.slice(0, length)) };
+  const gathered = new BlockGatherer(info.channels, info.frames, Math.max(4096, Math.min(opts.byteLength ?? 0, 1 << 24)));
+  for await (const block of blocks) gathered.add(block);
+  const audio = gathered.audio(info.sampleRate);
   return { audio, info };
 }
 

@@ -3,10 +3,11 @@ export { decodeAudio, decodeAudioStream, type DecodeStreamOptions } from "./deco
 export { inspectAudio, type InspectAudioOptions } from "./inspect";
 export { inspectAudioOffThread } from "./off-thread/inspect-off-thread";
 export { PeakAccumulator } from "./peaks";
+export { BlockGatherer } from "./stream/gather";
 export { openAudioStream, type AudioStream, type AudioStreamOptions } from "./stream/open-audio-stream";
 export { type PcmBlock } from "./stream/stream-decoder";
 export type { AudioBuffer, AudioFormat, AudioInfo, AudioStreamInfo, WaveformPeaks } from "./types";
-export { encodeWav, sineTone, type WavBitDepth } from "./wav/wav-encoder";
+export { encodeWav, sineTone, WAV_HEADER_BYTES, WavBlockEncoder, wavHeader, type WavBitDepth } from "./wav/wav-encoder";
 export { audioFormatFromPath, encodeAudio, encodeFormatFromPath, ENCODE_FORMATS, type EncodeFormat, type EncodeOptions } from "./encode/encode-audio";
 export { AudioEncodeError, type AudioEncodeErrorCode } from "./encode/encode-error";
 export { DEFAULT_MP3_BITRATE_KBPS, encodeMp3, MP3_SAMPLE_RATES, mp3BitratesFor, type Mp3Options } from "./encode/mp3-encoder";
@@ -34,4 +35,5 @@ export {
   ZEffectPresetNameSchema,
   type EffectPresetName,
 } from "./effects/presets";
+export { renderEffectChain, type BlockSink, type RenderOptions } from "./effects/render";
 export { biquadMagnitudeDb, designBiquad, type BiquadCoeffs, type BiquadKind } from "./effects/biquad";

@@ -1,6 +1,6 @@
-import { analyzeAudio, toJsonSafe, type AudioAnalysis } from "@mini-studio/audio";
+import { analyzeAudio, BlockGatherer, toJsonSafe, type AudioAnalysis } from "@mini-studio/audio";
 import { Command } from "commander";
-import { readAudioFile } from "../audio-files";
+import { openAudioFile } from "../audio-files";
 import { progressBar } from "../progress";
 
 const db = (value: number, unit: string) => (Number.isFinite(value) ? `${value.toFixed(1)} ${unit}` : `-inf ${unit}`);
@@ -15,7 +15,14 @@ export function analyzeCommand(): Command {
       const bar = progressBar("analyze");
       let analysis: AudioAnalysis;
       try {
-        const { audio, info } = await readAudioFile(file, (f) => bar.update(0.4 * f, "decoding"));
+        const source = await openAudioFile(file);
+        const info = source.info;
+        const gathered = new BlockGatherer(info.channels, info.frames);
+        for await (const block of source.blocks) {
+          gathered.add(block);
+          bar.update(0.4 * source.fraction(), "decoding");
+        }
+        const audio = gathered.audio(info.sampleRate);
         analysis = analyzeAudio(audio, { peakCount: opts.peaks > 0 ? opts.peaks : 1, onProgress: (f) => bar.update(0.4 + 0.6 * f, "measuring") });
         if (opts.json) {
           const { peaks, ...rest } = toJsonSafe(analysis);

