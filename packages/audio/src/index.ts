@@ -13,6 +13,7 @@ export { AudioEncodeError, type AudioEncodeErrorCode } from "./encode/encode-err
 export { DEFAULT_MP3_BITRATE_KBPS, encodeMp3, MP3_SAMPLE_RATES, mp3BitratesFor, type Mp3Options } from "./encode/mp3-encoder";
 export { resample, resampleByRatio, type ResampleOptions, type ResampleQuality } from "./resample/resample";
 export { analyzeAudio, toJsonSafe, type AnalyzeAudioOptions, type AudioAnalysis, type JsonSafe } from "./analysis/analyze";
+export { createAudioAnalyzer, type AudioAnalyzer, type AudioAnalyzerOptions } from "./analysis/analyzer";
 export { integratedLoudness, measureLoudness, type LoudnessResult } from "./analysis/loudness";
 export { samplePeak, truePeak } from "./analysis/true-peak";
 export { type Progress } from "./effects/define";
@@ -26,14 +27,7 @@ export {
   type EffectInput,
   type EffectType,
 } from "./effects/catalog";
-export {
-  EFFECT_PRESET_NAMES,
-  EFFECT_PRESETS,
-  EffectChainError,
-  parseEffectChain,
-  resolveEffectChain,
-  ZEffectPresetNameSchema,
-  type EffectPresetName,
-} from "./effects/presets";
+export { EFFECT_PRESETS, EffectChainError, parseEffectChain, resolveEffectChain, ZEffectPresetNameSchema } from "./effects/presets";
+export { EFFECT_PRESET_NAMES, type EffectPresetName } from "./effects/preset-names";
 export { renderEffectChain, type BlockSink, type RenderOptions } from "./effects/render";
 export { biquadMagnitudeDb, designBiquad, type BiquadCoeffs, type BiquadKind } from "./effects/biquad";

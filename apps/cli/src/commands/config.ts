@@ -1,4 +1,4 @@
-import { getConfig, type Config } from "@mini-studio/config";
+import type { Config } from "@mini-studio/config";
 import { Command } from "commander";
 
 /** Hides the password of a connection URL; everything else about it is useful to see. */
@@ -21,7 +21,9 @@ export function configCommand(): Command {
   return new Command("config")
     .description("show the effective settings (from the environment and defaults), secrets hidden")
     .option("--json", "print JSON instead of a table")
-    .action((opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean }) => {
+      // Loaded here, so that the audio commands start without the settings' schema.
+      const { getConfig } = await import("@mini-studio/config");
       const shown = describeConfig(getConfig());
       if (opts.json) {
         console.log(JSON.stringify(shown, null, 2));

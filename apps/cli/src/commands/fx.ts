@@ -1,23 +1,8 @@
-import {
-  BlockGatherer,
-  EFFECT_PRESET_NAMES,
-  encodeAudio,
-  encodeFormatFromPath,
-  renderEffectChain,
-  resolveEffectChain,
-  WAV_HEADER_BYTES,
-  WavBlockEncoder,
-  wavHeader,
-  type Effect,
-  type WavBitDepth,
-} from "@mini-studio/audio";
+import { EFFECT_PRESET_NAMES, type WavBitDepth } from "@mini-studio/audio";
 import { Command, InvalidArgumentError } from "commander";
-import { createOutputFile, openAudioFile, type OpenedAudioFile } from "../audio-files";
-import { progressBar, type ProgressReporter } from "../progress";
+import type { OutputOptions } from "../render";
 
-type OutputOptions = { bitDepth?: WavBitDepth; bitrate?: number };
 type FxOptions = OutputOptions & { chain: string };
-type Output = Awaited<ReturnType<typeof createOutputFile>>;
 
 function bitDepth(value: string): WavBitDepth {
   if (value === "16" || value === "24" || value === "32") return Number(value) as WavBitDepth;
@@ -28,66 +13,6 @@ function bitrate(value: string): number {
   const kbps = Number(value);
   if (!Number.isInteger(kbps)) throw new InvalidArgumentError("a whole number of kbit/s, e.g. 192.");
   return kbps;
-}
-
-function sameDepthOr24(depth: number | null): WavBitDepth {
-  return depth === 16 || depth === 24 || depth === 32 ? depth : 24;
-}
-
-/** WAV is written block by block as the chain produces it; the header is completed at the end. */
-async function renderWav(source: OpenedAudioFile, chain: Effect[], out: Output, depth: WavBitDepth, bar: ProgressReporter): Promise<void> {
-  const encoder = new WavBlockEncoder(depth);
-  await out.write(new Uint8Array(WAV_HEADER_BYTES));
-  let channels = source.info.channels;
-  const frames = await renderEffectChain(
-    source,
-    chain,
-    async (block, start, end) => {
-      channels = block.length;
-      await out.write(encoder.encode(block, start, end));
-    },
-    { onProgress: (f) => bar.update(f, "processing"), sourceFraction: source.fraction },
-  );
-  await out.write(wavHeader({ sampleRate: source.info.sampleRate, channels, bitDepth: depth, frames }), 0);
-}
-
-/** MP3 is encoded from the whole result, so that its header can carry the exact length. */
-async function renderMp3(source: OpenedAudioFile, chain: Effect[], out: Output, bitrateKbps: number | undefined, bar: ProgressReporter): Promise<void> {
-  let gathered: BlockGatherer | undefined;
-  await renderEffectChain(
-    source,
-    chain,
-    (block, start, end) => {
-      gathered ??= new BlockGatherer(block.length, null);
-      gathered.add(block.map((c) => c.subarray(start, end)));
-    },
-    { onProgress: (f) => bar.update(0.5 * f, "processing"), sourceFraction: source.fraction },
-  );
-  const audio = gathered!.audio(source.info.sampleRate);
-  await out.write(encodeAudio(audio, { format: "mp3", bitrateKbps, onProgress: (f) => bar.update(0.5 + 0.5 * f, "encoding") }));
-}
-
-/** Decodes `input`, runs `chain` (possibly empty) and writes `output`, whose extension picks the format. */
-async function render(input: string, output: string, chain: Effect[] | (() => Effect[]), opts: OutputOptions, label: string): Promise<void> {
-  // Checked first: a bad output name, option or chain is refused before any audio is read.
-  const format = encodeFormatFromPath(output);
-  if (format === "wav" && opts.bitrate !== undefined) throw new InvalidArgumentError("--bitrate is for .mp3 output; WAV takes --bit-depth.");
-  if (format === "mp3" && opts.bitDepth !== undefined) throw new InvalidArgumentError("--bit-depth is for .wav output; MP3 takes --bitrate.");
-  const effects = typeof chain === "function" ? chain() : chain;
-  const source = await openAudioFile(input);
-  const out = await createOutputFile(output);
-  const bar = progressBar(label);
-  try {
-    if (format === "wav") await renderWav(source, effects, out, opts.bitDepth ?? sameDepthOr24(source.info.bitDepth), bar);
-    else await renderMp3(source, effects, out, opts.bitrate, bar);
-    await out.commit();
-    bar.update(1, "done");
-  } catch (error) {
-    await out.discard();
-    throw error;
-  } finally {
-    bar.stop();
-  }
 }
 
 function withOutputOptions(command: Command): Command {
@@ -103,7 +28,7 @@ export function fxCommand(): Command {
       .argument("<in>", "the audio to process (.wav, .mp3 or .flac)")
       .argument("<out>", "where to write the result (.wav or .mp3); written only when everything succeeded")
       .requiredOption("--chain <json|preset>", `a JSON array of effects, e.g. '[{"type":"gain","db":-3}]', or a preset: ${EFFECT_PRESET_NAMES.join(", ")}`),
-  ).action((input: string, output: string, opts: FxOptions) => render(input, output, () => resolveEffectChain(opts.chain), opts, "fx"));
+  ).action(async (input: string, output: string, opts: FxOptions) => (await import("../render")).render(input, output, opts.chain, opts, "fx"));
 }
 
 export function convertCommand(): Command {
@@ -112,5 +37,5 @@ export function convertCommand(): Command {
       .description("convert an audio file to WAV or MP3 (e.g. an MP3 or FLAC to WAV), unchanged otherwise")
       .argument("<in>", "the audio to convert (.wav, .mp3 or .flac)")
       .argument("<out>", "where to write it (.wav or .mp3)"),
-  ).action((input: string, output: string, opts: OutputOptions) => render(input, output, [], opts, "convert"));
+  ).action(async (input: string, output: string, opts: OutputOptions) => (await import("../render")).render(input, output, [], opts, "convert"));
 }

@@ -118,13 +118,23 @@ export function maxInterpolated(x: Float32Array, start: number, end: number, ip:
   const hi = Math.max(lo, Math.min(end, x.length - 6));
   for (let i = start; i < lo; i++) best = Math.max(best, Math.abs(x[i]!));
   for (let i = hi; i < end; i++) best = Math.max(best, Math.abs(x[i]!));
+  return Math.max(best, interpolatedPeak(x, lo, hi, ip));
+}
+
+/**
+ * `maxInterpolated` without the edge rule, for callers that keep their own history (the streaming
+ * analyzer): the intervals n in [start, end), all 12 taps read, so x[start - 5] to x[end + 5] must
+ * exist; ip.factor must be 2 or 4. 0 when start ≥ end.
+ */
+export function interpolatedPeak(x: Float32Array, start: number, end: number, ip: TruePeakInterpolator): number {
+  let best = 0;
   const h = ip.half;
   const e = ip.sum;
   const f = ip.diff;
   const h0 = h[0]!, h1 = h[1]!, h2 = h[2]!, h3 = h[3]!, h4 = h[4]!, h5 = h[5]!;
   const e0 = e[0]!, e1 = e[1]!, e2 = e[2]!, e3 = e[3]!, e4 = e[4]!, e5 = e[5]!;
   const f0 = f[0]!, f1 = f[1]!, f2 = f[2]!, f3 = f[3]!, f4 = f[4]!, f5 = f[5]!;
-  for (let i = lo; i < hi; i++) {
+  for (let i = start; i < end; i++) {
     const a0 = x[i + 6]!, a1 = x[i + 5]!, a2 = x[i + 4]!, a3 = x[i + 3]!, a4 = x[i + 2]!, a5 = x[i + 1]!;
     const b0 = x[i - 5]!, b1 = x[i - 4]!, b2 = x[i - 3]!, b3 = x[i - 2]!, b4 = x[i - 1]!, b5 = x[i]!;
     const s0 = a0 + b0, s1 = a1 + b1, s2 = a2 + b2, s3 = a3 + b3, s4 = a4 + b4, s5 = a5 + b5;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZEffectChainSchema, type Effect, type EffectInput } from "./catalog";
+import { EFFECT_PRESET_NAMES, type EffectPresetName } from "./preset-names";
 
 /**
  * Starting points a musician can use as they are or copy and adjust. Each is an ordinary chain,
@@ -53,11 +54,9 @@ const PRESETS = {
     { type: "eq", bands: [{ kind: "peaking", freq_hz: 3000, gain_db: 2, q: 1 }] },
     { type: "normalize", mode: "loudness", target_lufs: -16, ceiling_dbtp: -1 },
   ],
-} satisfies Record<string, EffectInput[]>;
+} satisfies Record<EffectPresetName, EffectInput[]>;
 
-export type EffectPresetName = keyof typeof PRESETS;
-export const EFFECT_PRESET_NAMES = Object.keys(PRESETS) as EffectPresetName[];
-export const ZEffectPresetNameSchema = z.enum(EFFECT_PRESET_NAMES as [EffectPresetName, ...EffectPresetName[]]);
+export const ZEffectPresetNameSchema = z.enum(EFFECT_PRESET_NAMES);
 
 export const EFFECT_PRESETS: Record<EffectPresetName, Effect[]> = Object.fromEntries(
   Object.entries(PRESETS).map(([name, chain]) => [name, ZEffectChainSchema.parse(chain)]),
