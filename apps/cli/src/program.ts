@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { analyzeCommand } from "./commands/analyze";
 import { configCommand } from "./commands/config";
 import { convertCommand, fxCommand } from "./commands/fx";
+import { singCommand } from "./commands/sing";
 
 /** The `studio` command line. Each subcommand lives in ./commands and works over the pure libraries. */
 export function createProgram(): Command {
@@ -13,5 +14,6 @@ export function createProgram(): Command {
     .addCommand(configCommand())
     .addCommand(fxCommand())
     .addCommand(analyzeCommand())
-    .addCommand(convertCommand());
+    .addCommand(convertCommand())
+    .addCommand(singCommand());
 }
