@@ -36,7 +36,11 @@ export function phraseF0(phrase: Phrase, frames: number, frameSeconds: number): 
   const semis = new Float64Array(frames);
   let n = 0;
   for (let t = 0; t < frames; t++) {
-    const time = phrase.start + (t + 0.5) * frameSeconds;
+    // Frame t is the instant t hops into the phrase: where a centred STFT puts mel frame t, where
+    // framesOf counts phoneme boundaries and where the vocoder renders f0[t] (OpenUtau's
+    // DiffSingerUtils.SampleCurve samples at i · frameMs too). Sampling mid-frame would play the
+    // pitch half a frame ahead of the phonemes.
+    const time = phrase.start + t * frameSeconds;
     while (n + 1 < notes.length && notes[n + 1]!.start <= time) n++;
     const note = notes[n]!;
     const previous = notes[n - 1];
@@ -48,7 +52,9 @@ export function phraseF0(phrase: Phrase, frames: number, frameSeconds: number): 
     } else if (next && time > next.start - 0.6 * glideOf(note, next)) {
       pitch = glideAt(note.midi, next.midi, time - (next.start - 0.6 * glideOf(note, next)), glideOf(note, next));
     }
-    if (note.duration >= VIBRATO_MIN_NOTE) {
+    // A microsecond of slack: note lengths from MIDI ticks land a rounding error either side of
+    // VIBRATO_MIN_NOTE, and two quarter notes must not differ in whether they vibrate.
+    if (note.duration >= VIBRATO_MIN_NOTE - 1e-6) {
       const into = time - note.start - VIBRATO_DELAY;
       const left = note.start + note.duration - time;
       if (into > 0 && left > 0) {

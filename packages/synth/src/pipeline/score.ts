@@ -20,6 +20,13 @@ export const PHRASE_GAP_SECONDS = 0.3;
 export const MAX_PHRASE_SECONDS = 12;
 /** A consonant's usual length; shortened when the notes around it are short. */
 const CONSONANT_SECONDS = 0.07;
+/**
+ * The shortest SP a phrase opens with. A song's first note often starts at 0 s (a generated melody
+ * always does, as does a MIDI file's first bar), leaving no room before it: then its onset
+ * consonants start after this much silence and the vowel waits for them, rather than the
+ * consonants being lost.
+ */
+const MIN_LEAD_SECONDS = 0.03;
 
 /**
  * Groups sung notes into phrases and lays out their phonemes in time: a syllable's onset
@@ -44,7 +51,7 @@ export function layoutPhrases(notes: SungNote[]): Phrase[] {
   return phrases;
 }
 
-type SyllableSpan = { onset: Phoneme[]; nucleus: Phoneme; coda: Phoneme[]; noteStart: number; sungEnd: number };
+type SyllableSpan = { onset: Phoneme[]; nucleus: Phoneme; coda: Phoneme[]; noteStart: number; vowelStart: number; sungEnd: number };
 
 function layoutPhrase(notes: SungNote[], notBefore: number): Phrase {
   const spans: SyllableSpan[] = [];
@@ -61,19 +68,29 @@ function layoutPhrase(notes: SungNote[], notBefore: number): Phrase {
       nucleus: phonemes[vowel]!,
       coda: phonemes.slice(vowel + 1),
       noteStart: note.start,
+      vowelStart: note.start,
       sungEnd: note.start + note.duration,
     });
   }
   const first = spans[0]!;
   // Room for the first onset consonants, never overlapping the previous phrase nor before 0.
-  const start = Math.max(notBefore, 0, first.noteStart - first.onset.length * CONSONANT_SECONDS - PAD_SECONDS);
+  const floor = Math.max(notBefore, 0);
+  const start = Math.max(floor, first.noteStart - first.onset.length * CONSONANT_SECONDS - PAD_SECONDS);
   const end = spans.at(-1)!.sungEnd + PAD_SECONDS;
 
-  // Onsets first: each borrows at most half of the time since the previous syllable's note began.
+  // Onsets first: each borrows at most half of the time since the previous syllable's vowel began.
   const onsetStarts = spans.map((span, k) => {
-    const previousStart = k === 0 ? start : spans[k - 1]!.noteStart;
-    const length = Math.min(span.onset.length * CONSONANT_SECONDS, (span.noteStart - previousStart) * 0.5);
-    return span.noteStart - length;
+    const wanted = span.onset.length * CONSONANT_SECONDS;
+    if (k > 0) return span.noteStart - Math.min(wanted, (span.noteStart - spans[k - 1]!.vowelStart) * 0.5);
+    // The first starts no earlier than the opening SP allows, and short of room the vowel waits
+    // for its consonants (by at most half the note): a little late rather than without them.
+    // They are not squeezed instead: the acoustic model's smoothing swallows a consonant of a few
+    // frames between silences (a 35 ms /s/ after the opening SP comes out 22 dB quieter than a
+    // 70 ms one).
+    const onsetStart = Math.max(span.noteStart - wanted, floor + MIN_LEAD_SECONDS);
+    const latest = span.noteStart + (span.sungEnd - span.noteStart) / 2;
+    span.vowelStart = Math.max(span.noteStart, Math.min(onsetStart + wanted, latest));
+    return Math.min(onsetStart, span.vowelStart);
   });
 
   const out: TimedPhoneme[] = [];
@@ -92,7 +109,7 @@ function layoutPhrase(notes: SungNote[], notBefore: number): Phrase {
 
   spans.forEach((span, k) => {
     push("SP", onsetStarts[k]!);
-    if (span.onset.length > 0) spread(span.onset, Math.max(cursor, onsetStarts[k]!), span.noteStart);
+    if (span.onset.length > 0) spread(span.onset, Math.max(cursor, onsetStarts[k]!), span.vowelStart);
     // The vowel holds until the coda, which ends where the next onset (or the note) ends.
     const until = Math.min(span.sungEnd, k + 1 < spans.length ? onsetStarts[k + 1]! : span.sungEnd);
     const codaLength = Math.min(span.coda.length * CONSONANT_SECONDS, (until - cursor) / 3);

@@ -45,6 +45,9 @@ export async function sing(opts: SingOptions): Promise<SingResult> {
     mark = now;
   };
 
+  // A language the voice doesn't sing is the caller's choice to correct (INVALID_INPUT naming the
+  // voice's languages), not a phoneme missing from its inventory, which is what it would surface as.
+  voice.languageId(lang);
   const lyrics = parseLyrics(opts.lyrics);
   const melody = opts.midi
     ? melodyFromMidi(opts.midi, opts.midiTrack === undefined ? {} : { track: opts.midiTrack })

@@ -1,0 +1,390 @@
+/**
+ * Singing speed and memory: `sing` with the built-in voice on generated lyrics of about 10 s, 60 s
+ * and 300 s of audio, plus a 10-minute song for peak memory.
+ *
+ *   pnpm bench:synth        (or: cd bench && pnpm exec tsx synth/run.ts)
+ *
+ * Each measurement is its own process (sing-once.ts) so that peak RSS and first-use costs belong to
+ * it: "cold" is the first `sing` in a fresh process (it loads the CMU dictionary and runs each
+ * ONNX session for the first time; loading the voice, which creates the sessions, is shown beside
+ * it), "warm" the later calls in that process, as a jobs worker that keeps the voice loaded makes
+ * them. Cases run in rounds whose order alternates, so load drifts from other users of the
+ * machine hit every case; figures are medians. Targets: compute per audio second at 300 s ≤ 1.3×
+ * that at 10 s; 60 s of audio in under 1.2 s on one core; peak RSS < 500 MB for a 10-minute song,
+ * checked with the usual short lines and again with long lines, whose phrases reach sing()'s
+ * 12 s cap (the vocoder's buffers, and so the peak, follow the longest phrase).
+ * A process that fails is reported with its stderr, the other cases still run, and the exit code
+ * is 1.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { findWorkspaceRoot } from "@mini-studio/config";
+import { alignSyllables, DEFAULT_VOICE_NAME, DEFAULT_VOICE_VERSION, generateMelody, layoutPhrases, parseLyrics, writeDefaultVoice } from "@mini-studio/synth";
+import { songLyrics } from "./lyrics";
+import type { SingOnceReport, SingRun } from "./sing-once";
+
+const ROOT = findWorkspaceRoot();
+const SING_ONCE = relative(ROOT, join(import.meta.dirname, "sing-once.ts"));
+/** The melody every run sings: sing()'s defaults, written out so the calibration uses the same. */
+const MELODY = { bpm: 120, key: "C", scale: "major", seed: 1 } as const;
+
+const LENGTHS = [10, 60, 300] as const;
+const MEMORY_SECONDS = 600;
+const SHORT_LINE = 8;
+/** Syllables per line that make phrases longer than MAX_PHRASE_SECONDS, so they are cut at it. */
+const LONG_LINE = 32;
+const PROCESSES = 3;
+const WARM_RUNS = 3;
+const TARGETS = { scaling: 1.3, sixtySeconds: 1.2, peakRssMB: 500 } as const;
+/** CPU 0 only, for the whole process: Node, its GC threads and onnxruntime's pool share it. */
+const PIN = ["taskset", "-c", "0"];
+
+type Case = { key: string; label: string; seconds: number; syllablesPerLine: number; warm: number; pinned: boolean };
+type CaseResult = { case: Case; lines: number; argv: string[]; reports: SingOnceReport[]; processWallS: number[]; failures: string[] };
+type Spawned = { ok: true; seconds: number; stdout: string } | { ok: false; seconds: number; message: string };
+
+/** The child being timed, so that a signal can stop it along with us. */
+let current: ChildProcess | null = null;
+
+async function runChild(argv: string[]): Promise<Spawned> {
+  const [file, ...args] = argv;
+  const start = performance.now();
+  const child = spawn(file!, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  current = child;
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
+    child.once("error", (error) => resolve({ code: null, signal: null, error }));
+    child.once("close", (code, signal) => resolve({ code, signal }));
+  });
+  current = null;
+  const seconds = (performance.now() - start) / 1000;
+  if (exit.error) return { ok: false, seconds, message: `could not start ${file}: ${exit.error.message}` };
+  if (exit.code !== 0) {
+    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with ${exit.code}`;
+    const err = Buffer.concat(stderr).toString("utf8").trim() || "(empty)";
+    return { ok: false, seconds, message: `${shellQuote(argv)} ${how}. Its stderr:\n${indent(err)}` };
+  }
+  return { ok: true, seconds, stdout: Buffer.concat(stdout).toString("utf8") };
+}
+
+/** Where the song ends, from the same parse and melody `sing` makes: no synthesis needed. */
+function songSeconds(lines: number, syllablesPerLine: number): number {
+  const lyrics = parseLyrics(songLyrics(lines, { syllablesPerLine }));
+  // As sing() counts them: a note per syllable and one more per `+` (the benchmark writes none).
+  const counts = lyrics.lines.map((line) => line.syllables.reduce((n, s) => n + 1 + s.holds, 0));
+  const melody = generateMelody({ lines: counts, ...MELODY });
+  return layoutPhrases(alignSyllables(lyrics, melody)).at(-1)!.end;
+}
+
+/** The line count whose song length is closest to `seconds` (songLyrics(n) extends songLyrics(n - 1)). */
+function linesFor(seconds: number, syllablesPerLine: number): number {
+  const distance = (n: number) => Math.abs(songSeconds(n, syllablesPerLine) - seconds);
+  let n = Math.max(1, Math.round(seconds / (songSeconds(10, syllablesPerLine) / 10)));
+  while (n > 1 && distance(n - 1) < distance(n)) n--;
+  while (distance(n + 1) < distance(n)) n++;
+  return n;
+}
+
+/** Busy and total CPU time of the whole machine so far, in seconds (Linux /proc/stat). */
+function machineCpu(): { busy: number; total: number } | null {
+  try {
+    const fields = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "").trim().split(/\s+/).slice(1, 9).map(Number);
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
+    // USER_HZ is 100 on every Linux build that exposes /proc/stat to user space this way.
+    const busy = (user + nice + system + irq + softirq + steal) / 100;
+    return { busy, total: busy + (idle + iowait) / 100 };
+  } catch {
+    return null;
+  }
+}
+
+function onnxruntimeVersion(): string {
+  try {
+    const fromSynth = createRequire(join(ROOT, "packages/synth/package.json"));
+    return (JSON.parse(readFileSync(fromSynth.resolve("onnxruntime-node/package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function shellQuote(argv: string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(" ");
+}
+
+function indent(text: string): string {
+  return text.replace(/^/gm, "    ");
+}
+
+const mb = (kb: number) => kb / 1024;
+const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : "–");
+
+/** The medians a column of the table shows, for one case. */
+type Summary = {
+  audioS: number;
+  lines: number;
+  syllables: number;
+  phrases: { count: number; longestS: number };
+  warm: { wallS: number; cpuS: number; text: number; acoustic: number; vocoder: number; peakRssMB: number };
+  cold: { bootS: number; importS: number; loadS: number; wallS: number; cpuS: number; text: number; acoustic: number; vocoder: number; peakRssMB: number; processWallS: number };
+  peakAfterLoadMB: number;
+  threads: string;
+};
+
+function summarize(result: CaseResult): Summary | null {
+  const { reports } = result;
+  if (reports.length === 0) return null;
+  const warm = reports.flatMap((r) => r.warm);
+  const cold = reports.map((r) => r.cold);
+  const of = (runs: SingRun[], pick: (run: SingRun) => number) => median(runs.map(pick));
+  const threadSets = new Set(reports.map((r) => `${r.threads.beforeLoad ?? "?"} → ${r.threads.afterLoad ?? "?"}`));
+  return {
+    audioS: reports[0]!.cold.audioS,
+    lines: result.lines,
+    syllables: reports[0]!.syllables,
+    phrases: reports[0]!.phrases,
+    warm: {
+      wallS: of(warm, (r) => r.wallS),
+      cpuS: of(warm, (r) => r.cpuS),
+      text: of(warm, (r) => r.timings.text),
+      acoustic: of(warm, (r) => r.timings.acoustic),
+      vocoder: of(warm, (r) => r.timings.vocoder),
+      // The process's peak once it has sung every time: what a worker's steady state looks like.
+      peakRssMB: mb(median(reports.map((r) => r.warm.at(-1)?.peakRssKB ?? Number.NaN))),
+    },
+    cold: {
+      bootS: median(reports.map((r) => r.bootS)),
+      importS: median(reports.map((r) => r.importS)),
+      loadS: median(reports.map((r) => r.loadS)),
+      wallS: of(cold, (r) => r.wallS),
+      cpuS: of(cold, (r) => r.cpuS),
+      text: of(cold, (r) => r.timings.text),
+      acoustic: of(cold, (r) => r.timings.acoustic),
+      vocoder: of(cold, (r) => r.timings.vocoder),
+      peakRssMB: mb(of(cold, (r) => r.peakRssKB)),
+      processWallS: median(result.processWallS),
+    },
+    peakAfterLoadMB: mb(median(reports.map((r) => r.peakRssAfterLoadKB))),
+    threads: [...threadSets].join(", "),
+  };
+}
+
+function printTable(title: string, columns: string[], rows: Array<[string, ...string[]]>): void {
+  const width = Math.max(...rows.map((r) => r[0].length), 0) + 2;
+  const cell = Math.max(14, ...rows.flatMap((r) => r.slice(1).map((c) => c.length + 2)), ...columns.map((c) => c.length + 2));
+  console.log(title);
+  console.log(`  ${"".padEnd(width)}${columns.map((c) => c.padStart(cell)).join("")}`);
+  for (const [label, ...cells] of rows) console.log(`  ${label.padEnd(width)}${cells.map((c) => c.padStart(cell)).join("")}`);
+}
+
+/** "0.123 s  45%": a stage's seconds and its share of the call's wall time. */
+const share = (seconds: number, wall: number) => `${fixed(seconds, 3)} s ${fixed((100 * seconds) / wall, 0).padStart(3)}%`;
+
+function report(results: CaseResult[], sums: Map<string, Summary | null>): void {
+  const cols = LENGTHS.map((seconds) => sums.get(`${seconds}`) ?? null);
+  const columns = LENGTHS.map((s) => `~${s} s`);
+  const v = (pick: (s: Summary) => string) => cols.map((s) => (s ? pick(s) : "FAILED"));
+  const warmRuns = PROCESSES * WARM_RUNS;
+
+  printTable(`Warm: later sing() calls in the same process (median of ${warmRuns}: ${WARM_RUNS} in each of ${PROCESSES} processes)`, columns, [
+    ["audio seconds", ...v((s) => fixed(s.audioS, 1))],
+    ["lines / syllables", ...v((s) => `${s.lines} / ${s.syllables}`)],
+    ["wall time", ...v((s) => `${fixed(s.warm.wallS, 3)} s`)],
+    ["real-time factor (audio / wall)", ...v((s) => `${fixed(s.audioS / s.warm.wallS, 1)}×`)],
+    ["  text", ...v((s) => share(s.warm.text, s.warm.wallS))],
+    ["  acoustic", ...v((s) => share(s.warm.acoustic, s.warm.wallS))],
+    ["  vocoder", ...v((s) => share(s.warm.vocoder, s.warm.wallS))],
+    ["  other (mixing, clip guard)", ...v((s) => share(Math.max(0, s.warm.wallS - s.warm.text - s.warm.acoustic - s.warm.vocoder), s.warm.wallS))],
+    ["compute s per audio s (wall)", ...v((s) => fixed(s.warm.wallS / s.audioS, 4))],
+    ["CPU s per audio s (all threads)", ...v((s) => fixed(s.warm.cpuS / s.audioS, 4))],
+    ["cores busy (CPU / wall)", ...v((s) => fixed(s.warm.cpuS / s.warm.wallS, 2))],
+    ["peak RSS of the process", ...v((s) => `${fixed(s.warm.peakRssMB, 0)} MB`)],
+  ]);
+  console.log("");
+  printTable(`Cold: a fresh process (median of ${PROCESSES})`, columns, [
+    ["node + tsx start", ...v((s) => `${fixed(s.cold.bootS, 3)} s`)],
+    ["import @mini-studio/synth", ...v((s) => `${fixed(s.cold.importS, 3)} s`)],
+    ["loadVoicebank (ONNX sessions)", ...v((s) => `${fixed(s.cold.loadS, 3)} s`)],
+    ["first sing(): wall", ...v((s) => `${fixed(s.cold.wallS, 3)} s`)],
+    ["  text (CMU dictionary load)", ...v((s) => share(s.cold.text, s.cold.wallS))],
+    ["  acoustic", ...v((s) => share(s.cold.acoustic, s.cold.wallS))],
+    ["  vocoder", ...v((s) => share(s.cold.vocoder, s.cold.wallS))],
+    ["first sing(): real-time factor", ...v((s) => `${fixed(s.audioS / s.cold.wallS, 1)}×`)],
+    ["load + first sing", ...v((s) => `${fixed(s.cold.loadS + s.cold.wallS, 3)} s`)],
+    ["compute s per audio s (first sing)", ...v((s) => fixed(s.cold.wallS / s.audioS, 4))],
+    ["cores busy (CPU / wall)", ...v((s) => fixed(s.cold.cpuS / s.cold.wallS, 2))],
+    ["whole process (spawn to exit)", ...v((s) => `${fixed(s.cold.processWallS, 2)} s`)],
+    ["peak RSS after loadVoicebank", ...v((s) => `${fixed(s.peakAfterLoadMB, 0)} MB`)],
+    ["peak RSS after first sing", ...v((s) => `${fixed(s.cold.peakRssMB, 0)} MB`)],
+    ["threads before → after load", ...v((s) => s.threads)],
+  ]);
+
+  console.log("\nTargets");
+  const short = sums.get("10");
+  const long = sums.get("300");
+  if (short && long) {
+    const ratio = long.warm.wallS / long.audioS / (short.warm.wallS / short.audioS);
+    const cold = long.cold.wallS / long.audioS / (short.cold.wallS / short.audioS);
+    console.log(
+      `  compute per audio second, ${fixed(long.audioS, 0)} s vs ${fixed(short.audioS, 0)} s (warm): ${fixed(ratio, 2)}× (target ≤ ${TARGETS.scaling}×) ${ratio <= TARGETS.scaling ? "met" : "NOT met"}` +
+        `  [first sing in a fresh process: ${fixed(cold, 2)}×]`,
+    );
+  }
+  const sixty = sums.get("60");
+  const pinned = sums.get("60-pinned");
+  if (sixty) {
+    const verdict = (s: number) => (s < TARGETS.sixtySeconds ? "met" : "NOT met");
+    const line = (label: string, s: Summary, wall: number) =>
+      `    ${label.padEnd(48)} ${fixed(wall, 3)} s for ${fixed(s.audioS, 1)} s = ${fixed(s.audioS / wall, 0)}× real time: ${verdict(wall)}`;
+    console.log(`  ${fixed(sixty.audioS, 0)} s of audio in under ${TARGETS.sixtySeconds} s (≥ 50× real time on one core)`);
+    console.log(line("warm, onnxruntime defaults", sixty, sixty.warm.wallS));
+    if (pinned) console.log(line(`warm, process pinned to one CPU (${PIN.join(" ")})`, pinned, pinned.warm.wallS));
+    console.log(line("first sing in a fresh process", sixty, sixty.cold.wallS));
+    console.log(line("load voice + first sing", sixty, sixty.cold.loadS + sixty.cold.wallS));
+  }
+  for (const [key, how] of [
+    ["memory", `lines of ${SHORT_LINE} syllables`],
+    ["memory-long", `lines of ${LONG_LINE} syllables`],
+  ] as const) {
+    const m = sums.get(key);
+    if (!m) continue;
+    const rss = m.cold.peakRssMB;
+    const under = (mbs: number) => (mbs < TARGETS.peakRssMB ? "met" : "NOT met");
+    console.log(
+      `  ${fixed(m.audioS, 0)} s song, ${how} (${m.syllables} syllables, ${m.phrases.count} phrases, the longest ${fixed(m.phrases.longestS, 1)} s): peak RSS < ${TARGETS.peakRssMB} MB`,
+    );
+    console.log(`    fresh process, load the voice, sing it once        ${fixed(rss, 0).padStart(4)} MB: ${under(rss)}`);
+    console.log(`    the same process singing it a second time          ${fixed(m.warm.peakRssMB, 0).padStart(4)} MB: ${under(m.warm.peakRssMB)}`);
+    console.log(
+      `    (peak after loadVoicebank alone ${fixed(m.peakAfterLoadMB, 0)} MB; the song's float32 samples ${fixed((m.audioS * 44_100 * 4) / 1024 / 1024, 0)} MB;` +
+        ` first sing ${fixed(m.cold.wallS, 2)} s, warm ${fixed(m.warm.wallS, 2)} s = ${fixed(m.audioS / m.warm.wallS, 0)}× real time)`,
+    );
+  }
+  const failures = results.flatMap((r) => r.failures.map((f) => `  ${r.case.label}: ${f}`));
+  if (failures.length > 0) {
+    console.error(`\nFailures:\n${failures.join("\n")}`);
+    process.exitCode = 1;
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "mini-studio-bench-synth-"));
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  const onSignal = (signal: NodeJS.Signals) => {
+    current?.kill("SIGKILL");
+    cleanup();
+    process.stderr.write(`\ninterrupted (${signal}); removed ${dir}\n`);
+    process.exit(130);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
+  try {
+    const loadAtStart = loadavg();
+    const cpuAtStart = machineCpu();
+    const ownCpuAtStart = process.cpuUsage();
+    const voiceDir = join(dir, DEFAULT_VOICE_NAME);
+    let mark = performance.now();
+    await writeDefaultVoice(voiceDir);
+    const writeS = (performance.now() - mark) / 1000;
+
+    mark = performance.now();
+    const pinAvailable = (await runChild([...PIN, "true"])).ok;
+    const base = { syllablesPerLine: SHORT_LINE, warm: WARM_RUNS, pinned: false };
+    const cases: Case[] = [
+      ...LENGTHS.map((seconds) => ({ ...base, key: `${seconds}`, label: `~${seconds} s`, seconds })),
+      ...(pinAvailable ? [{ ...base, key: "60-pinned", label: "~60 s, one CPU", seconds: 60, pinned: true }] : []),
+      { ...base, key: "memory", label: `~${MEMORY_SECONDS} s (memory)`, seconds: MEMORY_SECONDS, warm: 1 },
+      { ...base, key: "memory-long", label: `~${MEMORY_SECONDS} s, long lines`, seconds: MEMORY_SECONDS, syllablesPerLine: LONG_LINE, warm: 1 },
+    ];
+    const results: CaseResult[] = cases.map((c) => {
+      const lines = linesFor(c.seconds, c.syllablesPerLine);
+      const args = [voiceDir, String(lines), String(c.warm), String(c.syllablesPerLine)];
+      const argv = [...(c.pinned ? PIN : []), "node", "--import", "tsx", SING_ONCE, ...args];
+      return { case: c, lines, argv, reports: [], processWallS: [], failures: [] };
+    });
+    const calibrateS = (performance.now() - mark) / 1000;
+    process.stderr.write(`wrote the default voice in ${writeS.toFixed(2)} s (${voiceDir}); sized the songs in ${calibrateS.toFixed(2)} s\n`);
+
+    console.log("Machine");
+    console.log(`  CPU               ${cpus()[0]?.model ?? "unknown"}, ${availableParallelism()} cores`);
+    console.log(`  Node              ${process.version}`);
+    console.log(`  onnxruntime-node  ${onnxruntimeVersion()} (CPU)`);
+    console.log(`  load average      ${loadAtStart.map((x) => x.toFixed(2)).join(" ")} (1, 5, 15 min) at the start`);
+    console.log(
+      `onnxruntime sessions: as loadVoicebank creates them, with onnxruntime's default thread pools. loadVoicebank takes no session options,` +
+        ` so intraOpNumThreads/interOpNumThreads = 1 cannot be set from outside; the one-core figure pins the whole process with ${PIN.join(" ")}` +
+        (pinAvailable ? "." : " — but taskset is not available here, so there is none."),
+    );
+    console.log(`Voice: built-in "${DEFAULT_VOICE_NAME}" version ${DEFAULT_VOICE_VERSION}, written by writeDefaultVoice into a temporary folder`);
+    console.log(
+      `Lyrics: bench/synth/lyrics.ts, lines of ${SHORT_LINE} syllables of common English words (${LONG_LINE} for "long lines"); melody generated at ${MELODY.bpm} bpm, ${MELODY.key} ${MELODY.scale}, seed ${MELODY.seed}`,
+    );
+    console.log(`Commands (cwd ${ROOT}; <voice> = ${voiceDir}):`);
+    for (const r of results) console.log(`  ${r.case.label.padEnd(22)} ${shellQuote(r.argv).replace(voiceDir, "<voice>")}`);
+    console.log("");
+
+    let ownChildCpuS = 0;
+    for (let round = 0; round < PROCESSES; round++) {
+      const order = round % 2 === 0 ? results : [...results].reverse();
+      for (const r of order) {
+        if (r.failures.length > 0) continue;
+        const outcome = await runChild(r.argv);
+        const tag = `[${r.case.label}] process ${round + 1}/${PROCESSES}`;
+        if (!outcome.ok) {
+          r.failures.push(outcome.message);
+          process.stderr.write(`${tag}: FAILED\n`);
+          continue;
+        }
+        let parsed: SingOnceReport;
+        try {
+          parsed = JSON.parse(outcome.stdout.trim().split("\n").at(-1) ?? "") as SingOnceReport;
+        } catch {
+          r.failures.push(`its stdout is not a JSON report: ${outcome.stdout.slice(0, 300)}`);
+          continue;
+        }
+        r.reports.push(parsed);
+        r.processWallS.push(outcome.seconds);
+        ownChildCpuS += parsed.processCpuS;
+        const warm = median(parsed.warm.map((w) => w.wallS));
+        process.stderr.write(
+          `${tag}: ${parsed.cold.audioS.toFixed(1)} s of audio; load ${parsed.loadS.toFixed(2)} s, first sing ${parsed.cold.wallS.toFixed(3)} s, warm ${fixed(warm, 3)} s; ` +
+            `peak ${mb(parsed.warm.at(-1)?.peakRssKB ?? parsed.cold.peakRssKB).toFixed(0)} MB; process ${outcome.seconds.toFixed(2)} s\n`,
+        );
+      }
+    }
+
+    const sums = new Map(results.map((r) => [r.case.key, summarize(r)] as const));
+    report(results, sums);
+
+    const cpuAtEnd = machineCpu();
+    const own = process.cpuUsage(ownCpuAtStart);
+    if (cpuAtStart && cpuAtEnd) {
+      const elapsed = (cpuAtEnd.total - cpuAtStart.total) / availableParallelism();
+      const busy = cpuAtEnd.busy - cpuAtStart.busy;
+      // The child processes' time from their own reports (a crashed one is missed and counts as others').
+      const ours = ownChildCpuS + (own.user + own.system) / 1e6;
+      const others = Math.max(0, busy - ours);
+      console.log(
+        `\nLoad: over the ${elapsed.toFixed(0)} s run the machine was busy ${(busy / elapsed).toFixed(2)} of ${availableParallelism()} cores on average;` +
+          ` this benchmark used ${(ours / elapsed).toFixed(2)}, other processes about ${(others / elapsed).toFixed(2)}. Load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(" ")}.`,
+      );
+    }
+  } finally {
+    cleanup();
+  }
+}
+
+await main();
