@@ -17,7 +17,7 @@ export const PAD_SECONDS = 0.12;
 /** A rest at least this long ends a phrase. */
 export const PHRASE_GAP_SECONDS = 0.3;
 /** Phrases are cut at a note boundary after this long, to bound the vocoder's memory. */
-export const MAX_PHRASE_SECONDS = 12;
+export const MAX_PHRASE_SECONDS = 8;
 /** A consonant's usual length; shortened when the notes around it are short. */
 const CONSONANT_SECONDS = 0.07;
 /**

@@ -6,7 +6,7 @@ import { readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { SynthError } from "../errors";
 import { isDirectory, isFile, isPlainName } from "./files";
-import { fingerprint, loadVoicebank, openVoicebankModels, readVoicebankFiles, type Voicebank } from "./load-voicebank";
+import { fingerprint, loadVoicebank, openVoicebankModels, readVoicebankFiles, type Voicebank, type LoadVoicebankOptions } from "./load-voicebank";
 
 export type VoiceListing =
   | {
@@ -96,7 +96,7 @@ export async function listVoices(voicesDir: string): Promise<VoiceListing[]> {
 }
 
 /** Loads the voice `name` from the voices folder. Throws UNKNOWN_VOICE or BROKEN_VOICEBANK. */
-export async function loadVoice(voicesDir: string, name: string): Promise<Voicebank> {
+export async function loadVoice(voicesDir: string, name: string, opts: LoadVoicebankOptions = {}): Promise<Voicebank> {
   const root = resolve(voicesDir);
   const dir = join(root, name);
   if (!isPlainName(name) || !(await isDirectory(dir)) || !(await isFile(join(dir, "dsconfig.yaml")))) {
@@ -104,5 +104,5 @@ export async function loadVoice(voicesDir: string, name: string): Promise<Voiceb
     const list = available.length > 0 ? available.join(", ") : "none";
     throw new SynthError("UNKNOWN_VOICE", `There is no voice ${JSON.stringify(name)} (available: ${list})`, { voice: name, available });
   }
-  return loadVoicebank(dir);
+  return loadVoicebank(dir, opts);
 }

@@ -318,12 +318,15 @@ function switches(files: VoicebankFiles): AcousticSwitches {
   };
 }
 
+/** How the ONNX sessions run: e.g. `{ intraOpNumThreads: 1 }` for a worker that owns one core. */
+export type LoadVoicebankOptions = { sessionOptions?: InferenceSession.SessionOptions };
+
 /** Opens both models and checks them against the files; releases them again on failure. */
-export async function openVoicebankModels(files: VoicebankFiles): Promise<Voicebank> {
+export async function openVoicebankModels(files: VoicebankFiles, opts: LoadVoicebankOptions = {}): Promise<Voicebank> {
   const voice = files.name;
   const acousticLabel = files.config.raw.acoustic;
   const vocoderLabel = `${files.vocoderYamlLabel.replace(/vocoder\.yaml$/, "")}${basename(files.vocoderConfig.modelPath)}`;
-  const acoustic = await openModel(voice, files.acousticPath, acousticLabel);
+  const acoustic = await openModel(voice, files.acousticPath, acousticLabel, opts.sessionOptions);
   let vocoder: Awaited<ReturnType<typeof openModel>> | null = null;
   try {
     checkAcousticModel(voice, acousticLabel, acoustic, switches(files), files.mel.numMelBins);
@@ -334,7 +337,7 @@ export async function openVoicebankModels(files: VoicebankFiles): Promise<Voiceb
         file: acousticLabel,
       });
     }
-    vocoder = await openModel(voice, files.vocoderConfig.modelPath, vocoderLabel);
+    vocoder = await openModel(voice, files.vocoderConfig.modelPath, vocoderLabel, opts.sessionOptions);
     checkVocoderModel(voice, vocoderLabel, vocoder, files.vocoderConfig.mel.numMelBins, files.vocoderYamlLabel);
   } catch (e) {
     await Promise.all([acoustic.session.release(), vocoder?.session.release()]);
@@ -354,8 +357,8 @@ export async function openVoicebankModels(files: VoicebankFiles): Promise<Voiceb
 }
 
 /** Loads and fully checks the bank in `dir`. Throws SynthError BROKEN_VOICEBANK naming the problem. */
-export async function loadVoicebank(dir: string): Promise<Voicebank> {
-  return openVoicebankModels(await readVoicebankFiles(dir));
+export async function loadVoicebank(dir: string, opts: LoadVoicebankOptions = {}): Promise<Voicebank> {
+  return openVoicebankModels(await readVoicebankFiles(dir), opts);
 }
 
 /** A cheap fingerprint of the files a model check depends on. */

@@ -36,10 +36,10 @@ function describe(meta: readonly InferenceSession.ValueMetadata[]): Record<strin
   return out;
 }
 
-export async function openModel(voice: string, path: string, label: string): Promise<OpenedModel> {
+export async function openModel(voice: string, path: string, label: string, options: InferenceSession.SessionOptions = {}): Promise<OpenedModel> {
   let session: InferenceSession;
   try {
-    session = await InferenceSession.create(path);
+    session = await InferenceSession.create(path, options);
   } catch (e) {
     throw broken(voice, `${label} is not a model onnxruntime can open: ${(e as Error).message}`, { file: label });
   }
