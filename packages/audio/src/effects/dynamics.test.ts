@@ -122,6 +122,20 @@ describe("compressor", () => {
     expect(Math.abs(left - right)).toBeLessThan(0.01);
   });
 
+  it("links every channel of a multichannel file, and treats a mono file like the same signal on both sides", () => {
+    const loud = (i: number) => 0.5 * Math.sin((2 * Math.PI * 500 * i) / SR);
+    const surround = signal(1.5, 3, (i, c) => (c === 1 ? 1 : 0.1) * loud(i));
+    const out = applyEffect(compressorEffect, surround, {});
+    const change = (c: number) => rmsDb(out.channels[c]!, 1, 1.5) - rmsDb(surround.channels[c]!, 1, 1.5);
+    expect(change(1)).toBeLessThan(-5);
+    expect(Math.abs(change(0) - change(1))).toBeLessThan(0.01);
+    expect(Math.abs(change(2) - change(1))).toBeLessThan(0.01);
+    const mono = applyEffect(compressorEffect, signal(1.5, 1, loud), {});
+    const pair = applyEffect(compressorEffect, signal(1.5, 2, loud), {});
+    expect(sameSamples(mono, { sampleRate: SR, channels: [pair.channels[0]!] })).toBe(true);
+    expect(sameSamples(pair, { sampleRate: SR, channels: [pair.channels[1]!, pair.channels[0]!] })).toBe(true);
+  });
+
   it("adds makeup gain, and auto_makeup brings a steady full-scale sine back to full scale", () => {
     const quietTone = sineTone({ seconds: 1, freqHz: 1000, amplitude: dbToAmp(-40) });
     const boosted = applyEffect(compressorEffect, quietTone, { makeup_db: 6 });

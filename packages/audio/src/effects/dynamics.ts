@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { streamingEffect } from "./define";
-import { computeGains, type GainCurve, LevelBuffer, linkedPeak, scratch, staticReductionDb, timeCoeff } from "./gain-computer";
+import { compressorKernel, compressPair, computeGains, type GainCurve, LevelBuffer, linkedPeak, scratch, staticReductionDb, timeCoeff, warmUpCompressPair } from "./gain-computer";
 
 export { deesserEffect, ZDeesserEffectSchema } from "./deesser";
 export { staticReductionDb };
@@ -33,11 +33,34 @@ export const compressorEffect = streamingEffect({
       makeupDb: p.makeup_db + (p.auto_makeup ? staticReductionDb(0, p.threshold_db, p.ratio, p.knee_db) : 0),
     };
     const state = new Float64Array(2);
+    const kernel = compressorKernel(curve);
+    warmUpCompressPair(kernel);
+    // Int32Array views of the channels for compressPair, made again only if the arrays change
+    // (the chain passes the same ones block after block).
+    let viewedA: Float32Array | null = null;
+    let viewedB: Float32Array | null = null;
+    let bitsA: Int32Array = new Int32Array(0);
+    let bitsB: Int32Array = new Int32Array(0);
+    // More than two channels: the linked peak into a scratch level, then the gains, then a pass per channel.
     const level = new LevelBuffer();
     let gains: Float32Array = new Float32Array(0);
     return (channels, start, end) => {
       const n = end - start;
       if (n <= 0 || channels.length === 0) return;
+      if (channels.length <= 2) {
+        const a = channels[0]!;
+        const b = channels[channels.length - 1]!;
+        if (a !== viewedA) {
+          viewedA = a;
+          bitsA = new Int32Array(a.buffer, a.byteOffset, a.length);
+        }
+        if (b !== viewedB) {
+          viewedB = b;
+          bitsB = b === a ? bitsA : new Int32Array(b.buffer, b.byteOffset, b.length);
+        }
+        compressPair(a, b, bitsA, bitsB, start, end, state, kernel);
+        return;
+      }
       level.ensure(n);
       gains = scratch(gains, n);
       linkedPeak(channels, start, end, level.values);

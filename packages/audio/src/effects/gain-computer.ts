@@ -121,6 +121,148 @@ export function computeGains(levelBits: Int32Array, n: number, gains: Float32Arr
   return changed;
 }
 
+// compressPair's constants: slots of the Float64Array that compressorKernel fills, followed by
+// copies of the log2 and exp2 tables. Typed-array elements reach the loop as raw doubles; V8 does
+// not hoist work out of loops, so a constant taken from an object field or a module binding was
+// re-checked and converted on every use, and one table instead of three is one map check.
+const K_THRESHOLD = 0;
+const K_SLOPE = 1;
+const K_HALF_KNEE = 2;
+const K_KNEE_SCALE = 3;
+const K_KNEE_START_BITS = 4;
+const K_MAX_REDUCTION = 5;
+const K_ATTACK = 6;
+const K_RELEASE = 7;
+const K_MAKEUP = 8;
+const K_MAKEUP_LOG2 = 9;
+const K_NEGLIGIBLE = 10;
+const K_DB_PER_LOG2 = 11;
+const K_EXP2_MIN = 12;
+const K_LOG2 = 13;
+const K_POW2_INT = K_LOG2 + LOG2_TABLE.length;
+const K_POW2_FRAC = K_POW2_INT + POW2_INT.length;
+const K_SIZE = K_POW2_FRAC + POW2_FRAC.length;
+
+/** A compressor's curve and ballistics, worked out once per run for `compressPair`. */
+export function compressorKernel(curve: GainCurve): Float64Array {
+  const k = new Float64Array(K_SIZE);
+  const halfKnee = curve.kneeDb / 2;
+  k[K_THRESHOLD] = curve.thresholdDb;
+  k[K_SLOPE] = curve.slope;
+  k[K_HALF_KNEE] = halfKnee;
+  // slope / (2·knee): the soft knee's quadratic, eq. 4 of Giannoulis et al. 2012.
+  k[K_KNEE_SCALE] = curve.kneeDb > 0 ? curve.slope / (2 * curve.kneeDb) : 0;
+  // At or below this float32 level (compared as bits) there is no reduction.
+  k[K_KNEE_START_BITS] = floatBits(10 ** ((curve.thresholdDb - halfKnee) / 20));
+  k[K_MAX_REDUCTION] = curve.maxReductionDb;
+  k[K_ATTACK] = curve.attackCoeff;
+  k[K_RELEASE] = curve.releaseCoeff;
+  k[K_MAKEUP] = Math.fround(fastExp2(curve.makeupDb / DB_PER_LOG2));
+  k[K_MAKEUP_LOG2] = curve.makeupDb / DB_PER_LOG2;
+  k[K_NEGLIGIBLE] = NEGLIGIBLE_DB;
+  k[K_DB_PER_LOG2] = DB_PER_LOG2;
+  k[K_EXP2_MIN] = EXP2_MIN;
+  k.set(LOG2_TABLE, K_LOG2);
+  k.set(POW2_INT, K_POW2_INT);
+  k.set(POW2_FRAC, K_POW2_FRAC);
+  return k;
+}
+
+/**
+ * `linkedPeak`, `computeGains` and the gain in one pass over frames [start, end) of a stereo pair
+ * (or of one channel passed twice), in place, with no scratch arrays. `aBits` and `bBits` are
+ * Int32Array views of `a` and `b`: the peak is taken on the floats' bits, where clearing the sign
+ * bit is |x| and, for non-negative floats, the integer order is the numeric one, so the level
+ * needs no conversion before the table log2. The same curve, ballistics and shortcuts as
+ * `computeGains` (no log below the knee, no exp while the reduction is negligible), with
+ * log2FromFloat32Bits and fastExp2 written out over the kernel's copies of their tables.
+ */
+export function compressPair(a: Float32Array, b: Float32Array, aBits: Int32Array, bBits: Int32Array, start: number, end: number, state: Float64Array, k: Float64Array): void {
+  const thresholdDb = k[K_THRESHOLD]!;
+  const slope = k[K_SLOPE]!;
+  const halfKnee = k[K_HALF_KNEE]!;
+  const kneeScale = k[K_KNEE_SCALE]!;
+  const kneeStartBits = k[K_KNEE_START_BITS]! | 0;
+  const maxReductionDb = k[K_MAX_REDUCTION]!;
+  const attackCoeff = k[K_ATTACK]!;
+  const releaseCoeff = k[K_RELEASE]!;
+  const makeup = k[K_MAKEUP]!;
+  const makeupLog2 = k[K_MAKEUP_LOG2]!;
+  const negligible = k[K_NEGLIGIBLE]!;
+  const log2At = K_LOG2 | 0;
+  const pow2IntAt = K_POW2_INT | 0;
+  const pow2FracAt = K_POW2_FRAC | 0;
+  const attackIn = 1 - attackCoeff;
+  const releaseIn = 1 - releaseCoeff;
+  const dbPerLog2 = k[K_DB_PER_LOG2]!;
+  const log2PerDb = 1 / dbPerLog2;
+  const expMin = k[K_EXP2_MIN]!;
+  let y1 = state[0]!;
+  let yL = state[1]!;
+  const stop = end | 0;
+  for (let i = start | 0; i < stop; i++) {
+    const ua = aBits[i]! & 0x7fffffff;
+    const ub = bBits[i]! & 0x7fffffff;
+    // max(ua, ub) without a branch, which the louder channel changing at random would mispredict.
+    const diff = (ua - ub) | 0;
+    const bits = (ua - (diff & (diff >> 31))) | 0;
+    if (bits > kneeStartBits) {
+      // log2FromFloat32Bits; the sign bit is clear, so bits >> 23 is the biased exponent.
+      const idx = log2At + ((bits >> 11) & 4095);
+      const t0 = k[idx]!;
+      const log2 = (bits >> 23) - 127 + t0 + (bits & 2047) * (1 / 2048) * (k[idx + 1]! - t0);
+      const over = dbPerLog2 * log2 - thresholdDb;
+      let xL = 0;
+      if (over >= halfKnee) xL = slope * over;
+      else if (over > -halfKnee) {
+        const d = over + halfKnee;
+        xL = kneeScale * d * d;
+      }
+      if (xL > maxReductionDb) xL = maxReductionDb;
+      const released = releaseCoeff * y1 + releaseIn * xL;
+      y1 = xL > released ? xL : released;
+    } else y1 *= releaseCoeff;
+    yL = attackCoeff * yL + attackIn * y1;
+    let g = makeup;
+    if (yL < negligible) {
+      // Flushing keeps a long silence from decaying the state into (slow) subnormal numbers.
+      if (y1 < negligible) y1 = 0;
+      if (yL < 1e-30) yL = 0;
+      if (makeup === 1) continue;
+    } else {
+      // fastExp2 of makeupLog2 − yL/DB_PER_LOG2; x ≤ makeupLog2 (yL ≥ 0), far below EXP2_MAX.
+      let x = makeupLog2 - yL * log2PerDb;
+      if (x < expMin) x = expMin;
+      const f = (x - expMin) * 256;
+      const j = f | 0;
+      const r = (f - j) * (Math.LN2 / 256);
+      g = k[pow2IntAt + (j >> 8)]! * k[pow2FracAt + (j & 255)]! * (1 + r * (1 + r * (0.5 + r * (1 / 6))));
+    }
+    // Both read before either is written, so a mono channel passed as both is scaled once.
+    const x = a[i]!;
+    const y = b[i]!;
+    a[i] = x * g;
+    b[i] = y * g;
+  }
+  state[0] = y1;
+  state[1] = yL;
+}
+
+/**
+ * Runs compressPair once over a short stereo ramp from −80 to +6 dBFS with `k`, on scratch arrays,
+ * so that every path of its loop (below the knee, in it, above it, idle and reducing) has run
+ * before V8 optimizes it. Otherwise a path first taken in optimized code (the first loud sample
+ * after a quiet intro, say) throws the loop back to the interpreter and recompiles it, once per
+ * such path, which measured up to 250 ms on a 180 s file.
+ */
+export function warmUpCompressPair(k: Float64Array): void {
+  const frames = 512;
+  const a = new Float32Array(frames);
+  for (let i = 0; i < frames; i++) a[i] = (i & 1 ? -1 : 1) * 10 ** ((-80 + (86 * i) / frames) / 20);
+  const b = a.slice();
+  compressPair(a, b, new Int32Array(a.buffer), new Int32Array(b.buffer), 0, frames, new Float64Array(2), k);
+}
+
 const BITS_F32 = new Float32Array(1);
 const BITS_I32 = new Int32Array(BITS_F32.buffer);
 

@@ -20,7 +20,7 @@ const PRESETS = {
       ],
     },
     { type: "compressor", threshold_db: -20, ratio: 3, knee_db: 6, attack_ms: 5, release_ms: 80, makeup_db: 3 },
-    { type: "reverb", room_size: 0.35, damping: 0.6, wet: 0.12, dry: 1 },
+    { type: "reverb", room_size: 0.35, damping: 0.6, wet: 0.04, dry: 1 },
     { type: "limiter", ceiling_db: -1 },
   ],
   /** Broadcast-loud: tight low end, firm compression, limited to -1 dBTP at -14 LUFS. */
@@ -36,8 +36,11 @@ const PRESETS = {
     },
     { type: "normalize", mode: "loudness", target_lufs: -14, ceiling_dbtp: -1 },
   ],
-  /** A large, dark hall. */
-  hall: [{ type: "reverb", room_size: 0.88, damping: 0.35, wet: 0.35, dry: 0.8, width: 1, pre_delay_ms: 30 }],
+  /** A large, dark hall; the limiter keeps a loud source from clipping under its tail. */
+  hall: [
+    { type: "reverb", room_size: 0.88, damping: 0.35, wet: 0.2, dry: 0.8, width: 1, pre_delay_ms: 30 },
+    { type: "limiter", ceiling_db: -1 },
+  ],
   /** Worn tape and a small speaker: narrow band, squashed, a little wobble. */
   lofi: [
     { type: "highpass", freq_hz: 150 },
