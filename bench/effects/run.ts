@@ -207,10 +207,10 @@ async function main(): Promise<void> {
         // The studio decodes and also writes a WAV; ffmpeg only decodes, so this favours ffmpeg.
         studio: {
           name: "studio convert",
-          argv: [...STUDIO_CLI, "convert", mp3, decodedOut],
+          argv: [...STUDIO_CLI, "convert", mp3, decodedOut, "--bit-depth", "16"],
           check: () => {
             // ffmpeg's MP3 has a LAME header, so a gapless decode gives back the WAV's length.
-            const frames = (statSync(decodedOut).size - 44) / 4;
+            const frames = (statSync(decodedOut).size - 44) / (2 * 2);
             return Math.abs(frames - expectedFrames) <= 1152 ? null : `it decoded ${frames} frames, not about ${expectedFrames}`;
           },
         },

@@ -1,7 +1,7 @@
 import { open, rename, rm } from "node:fs/promises";
 import { audioFormatFromPath, openAudioStream, type AudioStream } from "@mini-studio/audio";
 
-/** One read buffer per file, reused: fresh memory is what a long file would otherwise cost most. */
+/** Read buffers per file, reused: fresh memory is what a long file would otherwise cost most. */
 const READ_BYTES = 1 << 20;
 
 export type OpenedAudioFile = AudioStream & {
@@ -11,7 +11,7 @@ export type OpenedAudioFile = AudioStream & {
 
 /**
  * Opens an audio file for decoding block by block. The decoders copy whatever they keep of a
- * chunk, so the file is read through one reused buffer. Errors name the file.
+ * chunk before asking for the next, so the file is read through two reused buffers. Errors name the file.
  */
 export async function openAudioFile(path: string): Promise<OpenedAudioFile> {
   const format = withPath(path, () => audioFormatFromPath(path));
@@ -20,16 +20,24 @@ export async function openAudioFile(path: string): Promise<OpenedAudioFile> {
   });
   const { size } = await file.stat();
   let read = 0;
+  // Two buffers: the next read runs while the decoder and the effects work on the last one.
   async function* chunks(): AsyncGenerator<Uint8Array> {
-    const buffer = new Uint8Array(READ_BYTES);
+    const buffers = [new Uint8Array(READ_BYTES), new Uint8Array(READ_BYTES)];
+    let turn = 0;
+    let pending = file.read(buffers[0]!, 0, READ_BYTES, null);
     try {
       for (;;) {
-        const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+        const { bytesRead } = await pending;
         if (bytesRead === 0) return;
         read += bytesRead;
-        yield buffer.subarray(0, bytesRead);
+        const current = buffers[turn]!;
+        turn ^= 1;
+        pending = file.read(buffers[turn]!, 0, READ_BYTES, null);
+        yield current.subarray(0, bytesRead);
       }
     } finally {
+      // A consumer that stops early leaves a read in flight: let it land before closing.
+      await pending.catch(() => undefined);
       await file.close();
     }
   }

@@ -1,4 +1,4 @@
-import { APP_VERSION } from "@mini-studio/config";
+import { APP_VERSION } from "@mini-studio/config/workspace";
 import { Command } from "commander";
 import { analyzeCommand } from "./commands/analyze";
 import { configCommand } from "./commands/config";

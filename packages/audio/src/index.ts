@@ -27,7 +27,7 @@ export {
   type EffectInput,
   type EffectType,
 } from "./effects/catalog";
-export { EFFECT_PRESETS, EffectChainError, parseEffectChain, resolveEffectChain, ZEffectPresetNameSchema } from "./effects/presets";
+export { effectPreset, EffectChainError, parseEffectChain, resolveEffectChain, ZEffectPresetNameSchema } from "./effects/presets";
 export { EFFECT_PRESET_NAMES, type EffectPresetName } from "./effects/preset-names";
 export { renderEffectChain, type BlockSink, type RenderOptions } from "./effects/render";
 export { biquadMagnitudeDb, designBiquad, type BiquadCoeffs, type BiquadKind } from "./effects/biquad";

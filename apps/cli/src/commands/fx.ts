@@ -1,4 +1,6 @@
-import { EFFECT_PRESET_NAMES, type WavBitDepth } from "@mini-studio/audio";
+// The names alone: help texts must not load the effects, the decoders and their schemas.
+import { EFFECT_PRESET_NAMES } from "@mini-studio/audio/preset-names";
+import type { WavBitDepth } from "@mini-studio/audio";
 import { Command, InvalidArgumentError } from "commander";
 import type { OutputOptions } from "../render";
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { analyzeAudio } from "../analysis/analyze";
 import { type AudioBuffer } from "../types";
 import { runEffectChain } from "./catalog";
-import { EFFECT_PRESETS, EffectChainError, resolveEffectChain } from "./presets";
+import { effectPreset, EffectChainError, resolveEffectChain } from "./presets";
 import { EFFECT_PRESET_NAMES } from "./preset-names";
 import { expectFinite, peakOf } from "./test-support";
 
@@ -26,7 +26,7 @@ function fullScale(): AudioBuffer {
 
 describe("presets", () => {
   it.each(EFFECT_PRESET_NAMES)("%s never clips a 0 dBFS input and gives no NaN", (name) => {
-    const out = runEffectChain(fullScale(), EFFECT_PRESETS[name]);
+    const out = runEffectChain(fullScale(), effectPreset(name));
     expectFinite(out);
     expect(peakOf(out)).toBeLessThanOrEqual(1);
   });
@@ -34,14 +34,14 @@ describe("presets", () => {
   it("hits the loudness that radio and podcast promise", () => {
     const quiet = fullScale();
     for (const ch of quiet.channels) for (let i = 0; i < ch.length; i++) ch[i]! *= 0.1;
-    expect(analyzeAudio(runEffectChain(quiet, EFFECT_PRESETS.radio)).integratedLufs).toBeCloseTo(-14, 0);
+    expect(analyzeAudio(runEffectChain(quiet, effectPreset("radio"))).integratedLufs).toBeCloseTo(-14, 0);
     const again = fullScale();
     for (const ch of again.channels) for (let i = 0; i < ch.length; i++) ch[i]! *= 0.1;
-    expect(analyzeAudio(runEffectChain(again, EFFECT_PRESETS.podcast)).integratedLufs).toBeCloseTo(-16, 0);
+    expect(analyzeAudio(runEffectChain(again, effectPreset("podcast"))).integratedLufs).toBeCloseTo(-16, 0);
   });
 
   it("resolves a preset by name, a JSON chain, and refuses anything else clearly", () => {
-    expect(resolveEffectChain("hall")).toBe(EFFECT_PRESETS.hall);
+    expect(resolveEffectChain("hall")).toBe(effectPreset("hall"));
     expect(resolveEffectChain('[{"type":"gain","db":-3}]')).toEqual([{ type: "gain", db: -3 }]);
     expect(() => resolveEffectChain("cathedral")).toThrow(EffectChainError);
     expect(() => resolveEffectChain("[]")).toThrow(/at least one effect/);

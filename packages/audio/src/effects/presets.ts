@@ -61,9 +61,17 @@ const PRESETS = {
 
 export const ZEffectPresetNameSchema = z.enum(EFFECT_PRESET_NAMES);
 
-export const EFFECT_PRESETS: Record<EffectPresetName, Effect[]> = Object.fromEntries(
-  Object.entries(PRESETS).map(([name, chain]) => [name, ZEffectChainSchema.parse(chain)]),
-) as Record<EffectPresetName, Effect[]>;
+const parsed = new Map<EffectPresetName, Effect[]>();
+
+/** A preset as a parsed chain (defaults filled in), parsed on first use rather than at import. */
+export function effectPreset(name: EffectPresetName): Effect[] {
+  let chain = parsed.get(name);
+  if (!chain) {
+    chain = ZEffectChainSchema.parse(PRESETS[name]);
+    parsed.set(name, chain);
+  }
+  return chain;
+}
 
 /** A chain the user wrote that the schema refuses; the message says what and where. */
 export class EffectChainError extends Error {
@@ -76,7 +84,7 @@ export class EffectChainError extends Error {
  */
 export function resolveEffectChain(text: string): Effect[] {
   const name = text.trim();
-  if (name in EFFECT_PRESETS) return EFFECT_PRESETS[name as EffectPresetName];
+  if ((EFFECT_PRESET_NAMES as readonly string[]).includes(name)) return effectPreset(name as EffectPresetName);
   let json: unknown;
   try {
     json = JSON.parse(text);

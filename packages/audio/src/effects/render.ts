@@ -14,7 +14,7 @@ export type RenderOptions = {
 };
 
 /** Blocks handed to the sink after a whole-signal effect: large enough for few writes, small enough to stay cheap. */
-const OUTPUT_FRAMES = 1 << 16;
+const OUTPUT_FRAMES = 1 << 18;
 
 /**
  * Runs a chain from a decoded stream to a sink, holding as little of the signal as the chain

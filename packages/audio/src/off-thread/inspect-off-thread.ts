@@ -5,11 +5,14 @@ import { type AudioInfo } from "../types";
 import { type FromWorker, type SerializedError, type ToWorker } from "./protocol";
 
 /** Bytes are gathered into batches of this size and handed over (transferred, not copied again). */
-const BATCH_BYTES = 256 * 1024;
+const BATCH_BYTES = 1 << 20;
 /** Batches sent but not yet taken by the decoder: bounds memory when the worker falls behind. */
 const MAX_IN_FLIGHT = 4;
 
 type Pending = { resolve(info: AudioInfo): void; reject(error: Error): void; acked(): void };
+
+/** Batches given back by the worker, ready for the next bytes. */
+const MAX_POOLED = 8;
 
 /**
  * One long-lived worker thread that decodes uploads for validation, duration and peaks, so that
@@ -18,6 +21,7 @@ type Pending = { resolve(info: AudioInfo): void; reject(error: Error): void; ack
 class InspectWorker {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
+  private readonly pool: Uint8Array[] = [];
   private nextId = 1;
   dead = false;
 
@@ -59,14 +63,14 @@ class InspectWorker {
     void result.then(stop, stop);
     this.post({ type: "start", id, opts });
 
-    let batch = new Uint8Array(BATCH_BYTES);
+    let batch = this.takeBuffer();
     let filled = 0;
     const flush = async () => {
       if (filled === 0) return;
-      const bytes = filled === batch.length ? batch : batch.slice(0, filled);
-      this.post({ type: "chunk", id, bytes }, [bytes.buffer]);
+      const bytes = filled === batch.length ? batch : batch.subarray(0, filled);
+      this.post({ type: "chunk", id, bytes }, [bytes.buffer as ArrayBuffer]);
       inFlight++;
-      batch = new Uint8Array(BATCH_BYTES);
+      batch = this.takeBuffer();
       filled = 0;
       while (inFlight >= MAX_IN_FLIGHT && !settled) await new Promise<void>((r) => (resume = r));
     };
@@ -86,12 +90,17 @@ class InspectWorker {
         await flush();
         this.post({ type: "end", id });
       }
+      if (filled === 0 && this.pool.length < MAX_POOLED) this.pool.push(batch);
     } catch (error) {
       this.post({ type: "abort", id });
       await result.catch(() => undefined);
       throw error;
     }
     return result;
+  }
+
+  private takeBuffer(): Uint8Array {
+    return this.pool.pop() ?? new Uint8Array(BATCH_BYTES);
   }
 
   private post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
@@ -101,7 +110,10 @@ class InspectWorker {
   private receive(message: FromWorker): void {
     const job = this.pending.get(message.id);
     if (!job) return;
-    if (message.type === "ack") return job.acked();
+    if (message.type === "ack") {
+      if (this.pool.length < MAX_POOLED && message.bytes.buffer.byteLength === BATCH_BYTES) this.pool.push(new Uint8Array(message.bytes.buffer));
+      return job.acked();
+    }
     this.pending.delete(message.id);
     if (message.type === "done") job.resolve(message.info);
     else job.reject(deserialize(message.error));

@@ -13,7 +13,7 @@ port.on("message", (message: ToWorker) => {
   switch (message.type) {
     case "start": {
       const { id } = message;
-      const feed = createFeed(() => send({ type: "ack", id }));
+      const feed = createFeed((bytes) => port.postMessage({ type: "ack", id, bytes } satisfies FromWorker, [bytes.buffer as ArrayBuffer]));
       feeds.set(id, feed);
       inspectAudio(feed.iterable, message.opts).then(
         (info) => send({ type: "done", id, info }),
@@ -33,8 +33,8 @@ port.on("message", (message: ToWorker) => {
   }
 });
 
-/** Chunks waiting for the decoder; each is acknowledged when the decoder takes it. */
-function createFeed(ack: () => void): Feed & { iterable: AsyncIterable<Uint8Array> } {
+/** Chunks waiting for the decoder; each goes back once the decoder asks for the next. */
+function createFeed(ack: (bytes: Uint8Array) => void): Feed & { iterable: AsyncIterable<Uint8Array> } {
   const queue: (Uint8Array | null)[] = [];
   let wake: (() => void) | undefined;
   let aborted = false;
@@ -49,12 +49,16 @@ function createFeed(ack: () => void): Feed & { iterable: AsyncIterable<Uint8Arra
     },
     iterable: {
       async *[Symbol.asyncIterator]() {
+        let lent: Uint8Array | undefined;
         for (;;) {
           if (aborted) throw new Error("inspection aborted");
+          // The decoders copy what they keep of a chunk before asking for the next one.
+          if (lent) ack(lent);
+          lent = undefined;
           const next = queue.shift();
           if (next === null) return;
           if (next) {
-            ack();
+            lent = next;
             yield next;
             continue;
           }

@@ -11,8 +11,11 @@ export type ToWorker =
 
 export type SerializedError = { name: string; message: string; code?: string; details?: Record<string, unknown> };
 
-/** Worker → main thread. `ack` says a chunk was taken by the decoder, which paces the sender. */
+/**
+ * Worker → main thread. `ack` hands a chunk's buffer back once the decoder is done with it: that
+ * paces the sender, and lets it reuse the buffer (fresh memory costs more than the copy into it).
+ */
 export type FromWorker =
-  | { type: "ack"; id: number }
+  | { type: "ack"; id: number; bytes: Uint8Array }
   | { type: "done"; id: number; info: AudioInfo }
   | { type: "failed"; id: number; error: SerializedError };

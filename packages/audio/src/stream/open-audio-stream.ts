@@ -1,6 +1,4 @@
 import { corrupt, tooLong } from "../errors";
-import { FlacDecoder } from "../flac/flac-decoder";
-import { Mp3Decoder } from "../mp3/mp3-decoder";
 import { type AudioFormat, type AudioStreamInfo } from "../types";
 import { WavDecoder } from "../wav/wav-decoder";
 import { type PcmBlock, type StreamDecoder } from "./stream-decoder";
@@ -94,13 +92,14 @@ function mismatch(declared: number, decoded: number) {
   });
 }
 
-function createDecoder(opts: AudioStreamOptions): Promise<StreamDecoder> | StreamDecoder {
+/** The MP3 and FLAC decoders (wasm) load when first needed, so WAV work never pays for them. */
+async function createDecoder(opts: AudioStreamOptions): Promise<StreamDecoder> {
   switch (opts.format) {
     case "wav":
       return new WavDecoder({ byteLength: opts.byteLength });
     case "mp3":
-      return Mp3Decoder.create();
+      return (await import("../mp3/mp3-decoder")).Mp3Decoder.create();
     case "flac":
-      return FlacDecoder.create();
+      return (await import("../flac/flac-decoder")).FlacDecoder.create();
   }
 }
