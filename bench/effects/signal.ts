@@ -1,4 +1,4 @@
-import { type AudioBuffer } from "@mini-studio/audio";
+import { mulberry32, type AudioBuffer } from "@mini-studio/audio";
 
 /**
  * A deterministic stand-in for a mix: chords of harmonic notes with attack/decay/release
@@ -179,14 +179,3 @@ function midiHz(note: number): number {
   return 440 * 2 ** ((note - 69) / 12);
 }
 
-/** mulberry32: a tiny seeded PRNG (Tommy Ettinger), uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -5,6 +5,8 @@
  * count. Longer lines make longer phrases, which is what the vocoder's memory follows.
  */
 
+import { mulberry32 } from "@mini-studio/audio";
+
 /** Common words, all in the CMU dictionary, grouped by their syllable count there. */
 const WORDS: Record<1 | 2 | 3, readonly string[]> = {
   1: [
@@ -21,17 +23,6 @@ const WORDS: Record<1 | 2 | 3, readonly string[]> = {
   3: ["forever", "together", "beautiful", "remember", "tomorrow", "yesterday", "another", "everything"],
 };
 
-/** mulberry32 (Tommy Ettinger's public-domain 32-bit PRNG): small, fast, and the same everywhere. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export type SongLyricsOptions = { syllablesPerLine?: number; seed?: number };
 

@@ -31,3 +31,4 @@ export { effectPreset, EffectChainError, parseEffectChain, resolveEffectChain, Z
 export { EFFECT_PRESET_NAMES, type EffectPresetName } from "./effects/preset-names";
 export { renderEffectChain, type BlockSink, type RenderOptions } from "./effects/render";
 export { biquadMagnitudeDb, designBiquad, type BiquadCoeffs, type BiquadKind } from "./effects/biquad";
+export { mulberry32 } from "./random";

@@ -4,19 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AudioBuffer } from "../types";
+import { mulberry32 as random } from "../random";
 import { encodeWav } from "../wav/wav-encoder";
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { random };
 
 /** A 1 kHz-style sine whose peak level is `dbfs` (EBU Tech 3341 states levels as sine peak levels). */
 export function toneSegments(sampleRate: number, segments: { seconds: number; dbfs: number }[], channels = 2, freqHz = 1000): AudioBuffer {

@@ -1,3 +1,4 @@
+import { mulberry32 } from "@mini-studio/audio";
 /**
  * The vocoder's deterministic noise: one white-noise loop split into frequency bands, stored in the
  * model as a constant so the graph needs no random operator and renders the same bytes every time.
@@ -5,17 +6,6 @@
  * bands add back up to the original flat noise.
  */
 
-/** Mulberry32 (Tommy Ettinger's 32-bit PRNG): small, fast and reproducible across platforms. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** In-place iterative radix-2 FFT (Cooley–Tukey); `inverse` conjugates the twiddles and does not scale. */
 export function fft(re: Float64Array, im: Float64Array, inverse = false): void {

@@ -21,7 +21,7 @@ import { opsFor } from "../onnx/ops";
 import { acousticCore } from "./acoustic-graph";
 import { type DefaultPhoneme, PHONEME_ORDER, phonemeId } from "./formants";
 import { NUM_MEL_BINS } from "./mel";
-import { mulberry32 } from "./noise";
+import { mulberry32 } from "@mini-studio/audio";
 
 const JA_PHONEMES: Record<string, DefaultPhoneme> = {
   a: "aa",
