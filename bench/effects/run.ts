@@ -10,12 +10,13 @@
  * A tool that fails is reported with its stderr; the other sections still run, and the exit code
  * is 1.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeWav } from "@mini-studio/audio";
 import { findWorkspaceRoot } from "@mini-studio/config";
+import { failureOf, killCurrent, runTimed, shellQuote } from "../support/child";
 import { musicLikeSignal } from "./signal";
 
 /** The studio's CLI as it ships: the bundle that `pnpm --filter @mini-studio/cli build` writes. */
@@ -46,32 +47,12 @@ type RunResult = { ok: true; ms: number; stdout: string; stderr: string } | { ok
 type Section = { title: string; studio: Command; reference: Command; target?: number; note?: (studio: RunResult, reference: RunResult) => string };
 type Outcome = { title: string; studioMs: number | null; referenceMs: number | null; target?: number; failures: string[] };
 
-/** The child being timed, so that a signal can stop it along with us. */
-let current: ChildProcess | null = null;
-
-/** Runs one command to its end and times it; asynchronous so a Ctrl-C is handled at once. */
+/** Runs one command to its end and times it. */
 async function run(command: Command): Promise<RunResult> {
-  const [file, ...args] = command.argv;
-  const start = performance.now();
-  const child = spawn(file!, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  current = child;
-  const stdout: Buffer[] = [];
-  const stderr: Buffer[] = [];
-  child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
-    child.once("error", (error) => resolve({ code: null, signal: null, error }));
-    child.once("close", (code, signal) => resolve({ code, signal }));
-  });
-  current = null;
-  const ms = performance.now() - start;
-  const out = Buffer.concat(stdout).toString("utf8");
-  const err = Buffer.concat(stderr).toString("utf8");
-  if (exit.error) return { ok: false, ms, message: `could not start ${file}: ${exit.error.message}` };
-  if (exit.code !== 0) {
-    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with ${exit.code}`;
-    return { ok: false, ms, message: `${command.name} ${how}. Its stderr:\n${indent(err.trim() || "(empty)")}` };
-  }
+  const finished = await runTimed(command.argv, ROOT);
+  const { ms, stdout: out, stderr: err } = finished;
+  const failure = failureOf(finished, command.name);
+  if (failure) return { ok: false, ms, message: failure };
   const problem = command.check?.(out, err) ?? null;
   if (problem) return { ok: false, ms, message: `${command.name} exited with 0 but ${problem}` };
   return { ok: true, ms, stdout: out, stderr: err };
@@ -125,13 +106,7 @@ function toolVersion(argv: string[], pick: (out: string) => string): string {
   return pick(result.stdout + result.stderr);
 }
 
-function shellQuote(argv: string[]): string {
-  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(" ");
-}
 
-function indent(text: string): string {
-  return text.replace(/^/gm, "    ");
-}
 
 function outputWritten(path: string): () => string | null {
   return () => {
@@ -155,7 +130,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "mini-studio-bench-effects-"));
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   const onSignal = (signal: NodeJS.Signals) => {
-    current?.kill("SIGKILL");
+    killCurrent();
     cleanup();
     process.stderr.write(`\ninterrupted (${signal}); removed ${dir}\n`);
     process.exit(130);

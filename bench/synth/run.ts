@@ -16,13 +16,13 @@
  * A process that fails is reported with its stderr, the other cases still run, and the exit code
  * is 1.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { findWorkspaceRoot } from "@mini-studio/config";
 import { alignSyllables, DEFAULT_VOICE_NAME, DEFAULT_VOICE_VERSION, generateMelody, layoutPhrases, parseLyrics, writeDefaultVoice } from "@mini-studio/synth";
+import { failureOf, killCurrent, runTimed, shellQuote } from "../support/child";
 import { songLyrics } from "./lyrics";
 import type { SingOnceReport, SingRun } from "./sing-once";
 
@@ -46,31 +46,12 @@ type Case = { key: string; label: string; seconds: number; syllablesPerLine: num
 type CaseResult = { case: Case; lines: number; argv: string[]; reports: SingOnceReport[]; processWallS: number[]; failures: string[] };
 type Spawned = { ok: true; seconds: number; stdout: string } | { ok: false; seconds: number; message: string };
 
-/** The child being timed, so that a signal can stop it along with us. */
-let current: ChildProcess | null = null;
-
+/** Runs one measured child process to its end. */
 async function runChild(argv: string[]): Promise<Spawned> {
-  const [file, ...args] = argv;
-  const start = performance.now();
-  const child = spawn(file!, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  current = child;
-  const stdout: Buffer[] = [];
-  const stderr: Buffer[] = [];
-  child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
-    child.once("error", (error) => resolve({ code: null, signal: null, error }));
-    child.once("close", (code, signal) => resolve({ code, signal }));
-  });
-  current = null;
-  const seconds = (performance.now() - start) / 1000;
-  if (exit.error) return { ok: false, seconds, message: `could not start ${file}: ${exit.error.message}` };
-  if (exit.code !== 0) {
-    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with ${exit.code}`;
-    const err = Buffer.concat(stderr).toString("utf8").trim() || "(empty)";
-    return { ok: false, seconds, message: `${shellQuote(argv)} ${how}. Its stderr:\n${indent(err)}` };
-  }
-  return { ok: true, seconds, stdout: Buffer.concat(stdout).toString("utf8") };
+  const finished = await runTimed(argv, ROOT);
+  const seconds = finished.ms / 1000;
+  const failure = failureOf(finished, shellQuote(argv));
+  return failure ? { ok: false, seconds, message: failure } : { ok: true, seconds, stdout: finished.stdout };
 }
 
 /** Where the song ends, from the same parse and melody `sing` makes: no synthesis needed. */
@@ -120,13 +101,7 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function shellQuote(argv: string[]): string {
-  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(" ");
-}
 
-function indent(text: string): string {
-  return text.replace(/^/gm, "    ");
-}
 
 const mb = (kb: number) => kb / 1024;
 const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : "–");
@@ -283,7 +258,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "mini-studio-bench-synth-"));
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   const onSignal = (signal: NodeJS.Signals) => {
-    current?.kill("SIGKILL");
+    killCurrent();
     cleanup();
     process.stderr.write(`\ninterrupted (${signal}); removed ${dir}\n`);
     process.exit(130);
