@@ -1,4 +1,8 @@
 import { type AudioBuffer } from "../types";
+import { prefaultInBackground } from "./prefault";
+
+/** A gathered signal at least this large is mapped in on another thread while it fills. */
+const PREFAULT_BYTES = 16 << 20;
 
 /**
  * Collects decoded blocks into one planar buffer: allocated once when the length is declared
@@ -9,7 +13,15 @@ export class BlockGatherer {
   private length = 0;
 
   constructor(channelCount: number, declaredFrames: number | null, guessFrames = 1 << 20) {
-    this.channels = Array.from({ length: channelCount }, () => new Float32Array(declaredFrames ?? guessFrames));
+    const frames = declaredFrames ?? guessFrames;
+    if (declaredFrames !== null && channelCount * frames * 4 >= PREFAULT_BYTES) {
+      // Known length, large: one shared buffer for all channels, mapped in beside the decoding.
+      const shared = new SharedArrayBuffer(channelCount * frames * 4);
+      prefaultInBackground(shared);
+      this.channels = Array.from({ length: channelCount }, (_, ch) => new Float32Array(shared, ch * frames * 4, frames));
+      return;
+    }
+    this.channels = Array.from({ length: channelCount }, () => new Float32Array(frames));
   }
 
   add(block: Float32Array[], frames = block[0]?.length ?? 0): void {
