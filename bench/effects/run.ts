@@ -11,12 +11,12 @@
  * is 1.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { availableParallelism, cpus, tmpdir } from "node:os";
+import { statSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus } from "node:os";
 import { join } from "node:path";
 import { encodeWav } from "@mini-studio/audio";
 import { findWorkspaceRoot } from "@mini-studio/config";
-import { failureOf, killCurrent, runTimed, shellQuote } from "../support/child";
+import { benchDir, failureOf, runTimed, shellQuote } from "../support/child";
 import { musicLikeSignal } from "./signal";
 
 /** The studio's CLI as it ships: the bundle that `pnpm --filter @mini-studio/cli build` writes. */
@@ -127,16 +127,7 @@ function ffmpegIntegrated(stderr: string): string {
 async function main(): Promise<void> {
   const sox = toolVersion(["sox", "--version"], (out) => out.trim().replace(/^sox:\s*/, ""));
   const ffmpeg = toolVersion(["ffmpeg", "-version"], (out) => out.split("\n")[0]!.replace(/ Copyright.*/, ""));
-  const dir = mkdtempSync(join(tmpdir(), "mini-studio-bench-effects-"));
-  const cleanup = () => rmSync(dir, { recursive: true, force: true });
-  const onSignal = (signal: NodeJS.Signals) => {
-    killCurrent();
-    cleanup();
-    process.stderr.write(`\ninterrupted (${signal}); removed ${dir}\n`);
-    process.exit(130);
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  const { dir, cleanup } = benchDir("mini-studio-bench-effects-");
 
   try {
     const input = join(dir, "in.wav");

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export type Finished = { code: number | null; signal: NodeJS.Signals | null; error?: Error; ms: number; stdout: string; stderr: string };
 
@@ -43,4 +46,22 @@ export function shellQuote(argv: string[]): string {
 
 function indent(text: string): string {
   return text.replace(/^/gm, "    ");
+}
+
+/**
+ * A temporary folder for one benchmark run, removed by `cleanup()` and also on Ctrl-C or SIGTERM,
+ * which stop the command being timed too.
+ */
+export function benchDir(prefix: string): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  const onSignal = (signal: NodeJS.Signals) => {
+    killCurrent();
+    cleanup();
+    process.stderr.write(`\ninterrupted (${signal}); removed ${dir}\n`);
+    process.exit(130);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  return { dir, cleanup };
 }

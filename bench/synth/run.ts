@@ -16,13 +16,13 @@
  * A process that fails is reported with its stderr, the other cases still run, and the exit code
  * is 1.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { join, relative } from "node:path";
 import { findWorkspaceRoot } from "@mini-studio/config";
 import { alignSyllables, DEFAULT_VOICE_NAME, DEFAULT_VOICE_VERSION, generateMelody, layoutPhrases, parseLyrics, writeDefaultVoice } from "@mini-studio/synth";
-import { failureOf, killCurrent, runTimed, shellQuote } from "../support/child";
+import { benchDir, failureOf, runTimed, shellQuote } from "../support/child";
 import { songLyrics } from "./lyrics";
 import type { SingOnceReport, SingRun } from "./sing-once";
 
@@ -255,16 +255,7 @@ function report(results: CaseResult[], sums: Map<string, Summary | null>): void 
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "mini-studio-bench-synth-"));
-  const cleanup = () => rmSync(dir, { recursive: true, force: true });
-  const onSignal = (signal: NodeJS.Signals) => {
-    killCurrent();
-    cleanup();
-    process.stderr.write(`\ninterrupted (${signal}); removed ${dir}\n`);
-    process.exit(130);
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  const { dir, cleanup } = benchDir("mini-studio-bench-synth-");
 
   try {
     const loadAtStart = loadavg();
