@@ -75,6 +75,13 @@ export const lowpassEffect = streamingEffect({
 const bandFreq = z.number().min(10).max(20_000).describe("centre (peaking) or midpoint (shelves) in Hz; lowered to 0.45 × the sample rate above that");
 const bandGain = z.number().min(-24).max(24).default(0).describe("gain in dB at freq_hz (peaking) or of the shelf (half of it at freq_hz)");
 
+const shelfQ = z
+  .number()
+  .min(0.1)
+  .max(18)
+  .default(BUTTERWORTH_Q)
+  .describe("the cookbook's shelf Q: 0.7071 is the steepest slope without overshoot; higher values add a bump before the shelf");
+
 export const ZEqBandSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("peaking"),
@@ -86,23 +93,13 @@ export const ZEqBandSchema = z.discriminatedUnion("kind", [
     kind: z.literal("low_shelf"),
     freq_hz: bandFreq,
     gain_db: bandGain,
-    q: z
-      .number()
-      .min(0.1)
-      .max(18)
-      .default(BUTTERWORTH_Q)
-      .describe("the cookbook's shelf Q: 0.7071 is the steepest slope without overshoot; higher values add a bump before the shelf"),
+    q: shelfQ,
   }),
   z.object({
     kind: z.literal("high_shelf"),
     freq_hz: bandFreq,
     gain_db: bandGain,
-    q: z
-      .number()
-      .min(0.1)
-      .max(18)
-      .default(BUTTERWORTH_Q)
-      .describe("the cookbook's shelf Q: 0.7071 is the steepest slope without overshoot; higher values add a bump before the shelf"),
+    q: shelfQ,
   }),
 ]);
 

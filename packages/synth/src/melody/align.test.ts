@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SynthError } from "../errors";
+import { expectSynthError } from "../test-support";
 import type { Lyrics, Melody, Note, SungNote, Syllable } from "../types";
 import { alignSyllables } from "./align";
 import { generateMelody } from "./generate";
@@ -38,17 +38,6 @@ function melody(durations: Array<number | null>, lyricsOnNotes: Array<string | u
 /** What each note sings: the syllable text, with "~" for a note that continues it. */
 const sung = (notes: SungNote[]) => notes.map((note) => (note.continues ? `~${note.syllable.text}` : note.syllable.text));
 
-function expectSynthError(run: () => unknown, code: string, message: RegExp): void {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SynthError);
-    expect((error as SynthError).code).toBe(code);
-    expect((error as SynthError).message).toMatch(message);
-    return;
-  }
-  throw new Error("expected a SynthError");
-}
 
 describe("alignSyllables", () => {
   it("sings one syllable per note, keeping the notes' pitch and time", () => {

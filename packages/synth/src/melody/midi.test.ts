@@ -1,6 +1,6 @@
 import tonejsMidi from "@tonejs/midi";
 import { describe, expect, it } from "vitest";
-import { SynthError } from "../errors";
+import { expectSynthError } from "../test-support";
 import { listMidiTracks, melodyFromMidi } from "./midi";
 
 const { Midi } = tonejsMidi;
@@ -36,17 +36,6 @@ const rawFile = (tracks: number[][]) =>
   new Uint8Array([...chunk("MThd", [0, 1, 0, tracks.length, PPQ >> 8, PPQ & 0xff]), ...tracks.flatMap((body) => chunk("MTrk", body))]);
 const endOfTrack = meta(0, 0x2f, []);
 
-function expectSynthError(run: () => unknown, code: string, message: RegExp): void {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SynthError);
-    expect((error as SynthError).code).toBe(code);
-    expect((error as SynthError).message).toMatch(message);
-    return;
-  }
-  throw new Error("expected a SynthError");
-}
 
 describe("melodyFromMidi: tracks", () => {
   const bytes = midiFile([
