@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStudio, WEB_DIR, type Studio } from "./support/server";
 
 const API_DIR = join(WEB_DIR, "src", "app", "api");
+/** Node-served routes (uploads), declared as `nodeRoute({ POST: ..., ... })` in a Pages API file. */
+const NODE_API_DIR = join(WEB_DIR, "src", "pages", "api");
 
 /** REST routes anyone may call anonymously. Everything else must answer 401. */
 const PUBLIC_ROUTES = new Set(["GET /api/health", "POST /api/auth/signup", "POST /api/auth/login", "POST /api/auth/logout"]);
@@ -28,6 +30,19 @@ function restRoutes(): string[] {
     }
   };
   walk(API_DIR);
+  const walkNode = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walkNode(path);
+      else if (name.endsWith(".ts")) {
+        const url = `/api/${relative(NODE_API_DIR, path).replace(/\.ts$/, "").split(sep).join("/")}`;
+        for (const [, method] of readFileSync(path, "utf8").matchAll(/\b(GET|POST|PUT|PATCH|DELETE):/g)) {
+          routes.push(`${method} ${url.replace(/\[(\w+)\]/g, "x")}`);
+        }
+      }
+    }
+  };
+  walkNode(NODE_API_DIR);
   return routes.sort();
 }
 
@@ -40,8 +55,8 @@ describe("REST authorization matrix", () => {
     await studio?.stop();
   });
 
-  it("finds the public routes among the served ones", () => {
-    expect(restRoutes()).toEqual(expect.arrayContaining([...PUBLIC_ROUTES]));
+  it("finds the public routes among the served ones, and the Node-served upload route", () => {
+    expect(restRoutes()).toEqual(expect.arrayContaining([...PUBLIC_ROUTES, "POST /api/upload/x"]));
   });
 
   it("answers UNAUTHORIZED on every other route without a session or token", async () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeWav, sineTone } from "@mini-studio/audio";
@@ -16,7 +16,7 @@ describe("uploads through the running studio", () => {
     const dir = mkdtempSync(join(tmpdir(), "mini-studio-e2e-files-"));
     execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-b:a", "128k", join(dir, "a.mp3")]);
     mp3 = readFileSync(join(dir, "a.mp3"));
-    studio = await startStudio();
+    studio = await startStudio({ MAX_CONTENT_LENGTH_MB: "16" });
     const res = await fetch(`${studio.url}/api/auth/signup`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -64,5 +64,28 @@ describe("uploads through the running studio", () => {
     expect(await res.json()).toMatchObject({ success: false, error: { code: "CORRUPT_FILE" } });
     expect(readdirSync(join(studio.storageDir, "uploads", "audio"))).toHaveLength(2);
     expect(readdirSync(join(studio.storageDir, ".staging"))).toEqual([]);
+  });
+
+  it("answers an upload over the limit while it is still arriving, and keeps nothing of it", async () => {
+    // Chunked, so no Content-Length warns the server: the limit trips mid-stream (20 MB > 16 MB).
+    const path = join(mkdtempSync(join(tmpdir(), "mini-studio-e2e-big-")), "too big.wav");
+    writeFileSync(path, encodeWav(sineTone({ seconds: 120 })));
+    const out = execFileSync(
+      "curl",
+      ["-sS", "-H", "Transfer-Encoding: chunked", "-H", `cookie: ${cookie}`, "-F", `file=@${path}`, "-w", "\n%{http_code}", `${studio.url}/api/upload/audio`],
+      { encoding: "utf8" },
+    );
+    const [json, status] = out.trimEnd().split("\n") as [string, string];
+    expect(status).toBe("413");
+    expect(JSON.parse(json)).toMatchObject({ success: false, error: { code: "TOO_LARGE" } });
+    expect(readdirSync(join(studio.storageDir, ".staging"))).toEqual([]);
+    expect(readdirSync(join(studio.storageDir, "uploads", "audio"))).toHaveLength(2);
+  });
+
+  it("answers other methods on the upload route with 405 and the ones it takes", async () => {
+    const res = await fetch(`${studio.url}/api/upload/audio`, { headers: { cookie } });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("POST, OPTIONS");
+    expect(await res.json()).toMatchObject({ success: false, error: { code: "METHOD_NOT_ALLOWED" } });
   });
 });

@@ -6,7 +6,12 @@
  *
  * Each pair runs alternately (reference, studio, studio, reference, ...) after a warm-up, and the
  * medians are compared: studio / sox ≤ 1.0 for the chain, studio / ffmpeg ≤ 0.5 for loudness; the
- * MP3 decode ratio is reported without a target.
+ * full analysis and the MP3 decode ratios are reported without a target.
+ *
+ * Loudness compares like with like: ffmpeg's ebur128 filter measures the integrated loudness and
+ * the loudness range (with their gates, and momentary / short-term values), so the studio runs
+ * `analyze --loudness`, which measures exactly those. The full `analyze` adds sample and true peak,
+ * RMS, clipping and a waveform; it is set against ebur128 with its true-peak meter on.
  * A tool that fails is reported with its stderr; the other sections still run, and the exit code
  * is 1.
  */
@@ -118,6 +123,15 @@ function outputWritten(path: string): () => string | null {
   };
 }
 
+function printsJson(stdout: string): string | null {
+  try {
+    JSON.parse(stdout);
+    return null;
+  } catch {
+    return `its stdout is not JSON: ${stdout.slice(0, 200)}`;
+  }
+}
+
 /** The integrated loudness line of ffmpeg's ebur128 summary, e.g. "-17.6 LUFS". */
 function ffmpegIntegrated(stderr: string): string {
   const summary = stderr.slice(stderr.lastIndexOf("Summary:"));
@@ -152,21 +166,15 @@ async function main(): Promise<void> {
       {
         title: "loudness",
         target: 0.5,
-        studio: {
-          name: "studio analyze",
-          argv: [...STUDIO_CLI, "analyze", input, "--json"],
-          check: (stdout) => {
-            try {
-              JSON.parse(stdout);
-              return null;
-            } catch {
-              return `its stdout is not JSON: ${stdout.slice(0, 200)}`;
-            }
-          },
-        },
+        studio: { name: "studio analyze --loudness", argv: [...STUDIO_CLI, "analyze", input, "--loudness", "--json"], check: printsJson },
         reference: { name: "ffmpeg ebur128", argv: ["ffmpeg", "-nostats", "-i", input, "-af", "ebur128", "-f", "null", "-"] },
         note: (studio, reference) =>
-          studio.ok && reference.ok ? `studio says ${studio.stdout.trim().replace(/\s+/g, " ").slice(0, 300)}; ffmpeg says I = ${ffmpegIntegrated(reference.stderr)}` : "",
+          studio.ok && reference.ok ? `studio says ${studio.stdout.trim().replace(/\s+/g, " ").slice(0, 400)}; ffmpeg says I = ${ffmpegIntegrated(reference.stderr)}` : "",
+      },
+      {
+        title: "full analysis",
+        studio: { name: "studio analyze", argv: [...STUDIO_CLI, "analyze", input, "--json"], check: printsJson },
+        reference: { name: "ffmpeg ebur128 peak", argv: ["ffmpeg", "-nostats", "-i", input, "-af", "ebur128=peak=true", "-f", "null", "-"] },
       },
       {
         title: "MP3 decode",
@@ -211,8 +219,8 @@ async function main(): Promise<void> {
       const section = sections.find((s) => s.title === o.title)!;
       const [studio, reference] = [section.studio.name, section.reference.name];
       console.log(`  ${o.title}`);
-      console.log(`    ${studio.padEnd(20)} ${fmt(o.studioMs)}`);
-      console.log(`    ${reference.padEnd(20)} ${fmt(o.referenceMs)}`);
+      console.log(`    ${studio.padEnd(26)} ${fmt(o.studioMs)}`);
+      console.log(`    ${reference.padEnd(26)} ${fmt(o.referenceMs)}`);
       if (o.studioMs !== null && o.referenceMs !== null) {
         const ratio = o.studioMs / o.referenceMs;
         const verdict = o.target === undefined ? "" : ` (target ≤ ${o.target.toFixed(1)}) ${ratio <= o.target ? "met" : "NOT met"}`;

@@ -6,6 +6,12 @@
  *
  * Prints MB/s for each, their ratio (target ≥ 0.7), and the studio's peak RSS growth while taking
  * a 1 MB and a 32 MB WAV (target: no growth with file size).
+ *
+ * Loopback throughput on the development machine drifts by ±30 % from minute to minute, for the
+ * bare server as much as for the studio. So the two are timed in pairs, one upload each, back to
+ * back, and the ratio reported is the median of the pairs' ratios: a drift touches both halves of
+ * a pair alike. The servers are restarted for each round, since a process can also start in a
+ * slower or faster state and keep it.
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { promisify } from "node:util";
@@ -15,7 +21,8 @@ import { join } from "node:path";
 import { encodeWav, sineTone } from "@mini-studio/audio";
 import { findWorkspaceRoot } from "@mini-studio/config";
 
-const RUNS = 7;
+const ROUNDS = 5;
+const PAIRS_PER_ROUND = 9;
 const execFileAsync = promisify(execFile);
 const WEB_DIR = join(findWorkspaceRoot(), "apps", "web");
 
@@ -110,14 +117,20 @@ async function peakGrowth(pid: number, target: Target, file: string): Promise<nu
   return peak - baseline;
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "mini-studio-bench-"));
-  const big = join(dir, "big.wav");
-  const small = join(dir, "small.wav");
-  writeFileSync(big, encodeWav(sineTone({ seconds: 190 }))); // 190 s of 44.1 kHz stereo 16-bit ≈ 32 MB
-  writeFileSync(small, encodeWav(sineTone({ seconds: 6 }))); // ≈ 1 MB
+type Servers = { bare: Target; studio: Target; stop(): void; studioPid: number };
+
+/** A fresh pair of servers; the studio with its own storage (and embedded database) and a user. */
+async function startServers(dir: string, round: number): Promise<Servers> {
   const bare = await bareServer(dir);
-  const studio = await startStudio(join(dir, "storage"));
+  const studio = await startStudio(join(dir, `storage-${round}`));
+  const stop = () => {
+    bare.child.kill();
+    try {
+      process.kill(-studio.child.pid!, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  };
   try {
     const signup = await fetch(`${studio.url}/api/auth/signup`, {
       method: "POST",
@@ -125,39 +138,76 @@ async function main(): Promise<void> {
       body: JSON.stringify({ email: "bench@example.com", password: "benchmark password" }),
     });
     const cookie = signup.headers.get("set-cookie")!.split(";")[0]!;
-    const targets: Target[] = [
-      { name: "bare Node server (stream to disk)", url: bare.url, headers: {} },
-      { name: "studio POST /api/upload/audio", url: `${studio.url}/api/upload/audio`, headers: { cookie } },
-    ];
-    const mb = statSync(big).size / 1024 / 1024;
-    // Alternating run by run, so a change in the machine's load touches both alike.
-    const times = new Map<Target, number[]>(targets.map((t) => [t, []]));
-    for (const target of targets) await upload(target, big); // warm-up
-    for (let i = 0; i < RUNS; i++) {
-      for (const target of targets) times.get(target)!.push(await upload(target, big));
-      process.stderr.write(`\rrun ${i + 1}/${RUNS}`);
+    return {
+      bare: { name: "bare Node server (stream to disk)", url: bare.url, headers: {} },
+      studio: { name: "studio POST /api/upload/audio", url: `${studio.url}/api/upload/audio`, headers: { cookie } },
+      stop,
+      studioPid: studio.child.pid!,
+    };
+  } catch (error) {
+    stop();
+    throw error;
+  }
+}
+
+function quartiles(values: number[]): [number, number] {
+  const sorted = [...values].sort((a, b) => a - b);
+  return [sorted[Math.floor(sorted.length / 4)]!, sorted[Math.floor((3 * sorted.length) / 4)]!];
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "mini-studio-bench-"));
+  const big = join(dir, "big.wav");
+  const small = join(dir, "small.wav");
+  writeFileSync(big, encodeWav(sineTone({ seconds: 190 }))); // 190 s of 44.1 kHz stereo 16-bit ≈ 32 MB
+  writeFileSync(small, encodeWav(sineTone({ seconds: 6 }))); // ≈ 1 MB
+  const mb = statSync(big).size / 1024 / 1024;
+  const bareMs: number[] = [];
+  const studioMs: number[] = [];
+  const pairRatios: number[] = [];
+  const roundRatios: number[] = [];
+  let servers: Servers | undefined;
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      servers = await startServers(dir, round);
+      await upload(servers.bare, big); // warm-up
+      await upload(servers.studio, big);
+      const ratios: number[] = [];
+      for (let i = 0; i < PAIRS_PER_ROUND; i++) {
+        // Which goes first alternates, so neither always follows the other's page-cache writes.
+        const order = i % 2 === 0 ? [servers.bare, servers.studio] : [servers.studio, servers.bare];
+        const ms = new Map<Target, number>();
+        for (const target of order) ms.set(target, await upload(target, big));
+        const bare = ms.get(servers.bare)!;
+        const studio = ms.get(servers.studio)!;
+        bareMs.push(bare);
+        studioMs.push(studio);
+        ratios.push(bare / studio); // throughput ratio: studio MB/s over bare MB/s
+        process.stderr.write(`\rround ${round + 1}/${ROUNDS}, pair ${i + 1}/${PAIRS_PER_ROUND}`);
+      }
+      pairRatios.push(...ratios);
+      roundRatios.push(median(ratios));
+      if (round < ROUNDS - 1) {
+        servers.stop();
+        servers = undefined;
+      }
     }
     process.stderr.write("\n");
-    const results: Record<string, number> = {};
-    for (const target of targets) results[target.name] = mb / (median(times.get(target)!) / 1000);
-    const [bareRate, studioRate] = targets.map((t) => results[t.name]!) as [number, number];
-    const growthSmall = await peakGrowth(studio.child.pid!, targets[1]!, small);
-    const growthBig = await peakGrowth(studio.child.pid!, targets[1]!, big);
+    const growthSmall = await peakGrowth(servers!.studioPid, servers!.studio, small);
+    const growthBig = await peakGrowth(servers!.studioPid, servers!.studio, big);
 
-    console.log(`\nUpload of a ${mb.toFixed(1)} MB WAV over loopback, median of ${RUNS} runs`);
-    console.log(`  ${targets[0]!.name.padEnd(36)} ${bareRate.toFixed(0).padStart(6)} MB/s`);
-    console.log(`  ${targets[1]!.name.padEnd(36)} ${studioRate.toFixed(0).padStart(6)} MB/s`);
-    console.log(`  ratio studio / bare: ${(studioRate / bareRate).toFixed(2)} (target ≥ 0.70)`);
+    const rate = (ms: number) => mb / (ms / 1000);
+    const [q1, q3] = quartiles(pairRatios);
+    console.log(`\nUpload of a ${mb.toFixed(1)} MB WAV over loopback: ${ROUNDS} rounds of ${PAIRS_PER_ROUND} pairs, medians`);
+    console.log(`  ${servers!.bare.name.padEnd(36)} ${rate(median(bareMs)).toFixed(0).padStart(6)} MB/s`);
+    console.log(`  ${servers!.studio.name.padEnd(36)} ${rate(median(studioMs)).toFixed(0).padStart(6)} MB/s`);
+    console.log(`  ratio studio / bare, median of the pairs: ${median(pairRatios).toFixed(2)} (target ≥ 0.70)`);
+    console.log(`    middle half of the pairs ${q1.toFixed(2)}–${q3.toFixed(2)}; by round ${roundRatios.map((r) => r.toFixed(2)).join(", ")}`);
     console.log(`Peak RSS growth of the studio while taking an upload`);
     console.log(`  ${(statSync(small).size / 1024 / 1024).toFixed(1)} MB WAV: ${growthSmall.toFixed(1)} MB`);
     console.log(`  ${mb.toFixed(1)} MB WAV: ${growthBig.toFixed(1)} MB`);
   } finally {
-    bare.child.kill();
-    try {
-      process.kill(-studio.child.pid!, "SIGTERM");
-    } catch {
-      // already gone
-    }
+    servers?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -83,6 +83,17 @@ describe("studio fx", () => {
 });
 
 describe("studio analyze and convert", () => {
+  it("stops quietly when the reader of its output goes away (`| head -1`)", () => {
+    const result = spawnSync("bash", ["-c", `set -o pipefail; pnpm --silent studio analyze '${input}' | head -1`], {
+      cwd: findWorkspaceRoot(),
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      encoding: "utf8",
+    });
+    expect(result.stdout).toMatch(/^file\s/);
+    expect(result.stdout.trim().split("\n")).toHaveLength(1);
+    expect({ code: result.status, stderr: result.stderr }).toEqual({ code: 0, stderr: expect.not.stringMatching(/EPIPE|Error/) });
+  });
+
   it("measures a file as JSON", () => {
     const { code, stdout } = studio(["analyze", input, "--json"]);
     expect(code).toBe(0);
@@ -101,6 +112,25 @@ describe("studio analyze and convert", () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/peak\s+-inf dBFS/);
     expect(studio(["analyze", silent, "--json"]).stdout).toMatch(/"peakDbfs": null/);
+  });
+
+  it("measures the loudness only with --loudness: the full analysis's loudness, with the gates", () => {
+    const full = JSON.parse(studio(["analyze", input, "--json"]).stdout);
+    const { code, stdout } = studio(["analyze", input, "--loudness", "--json"]);
+    expect(code).toBe(0);
+    const measured = JSON.parse(stdout);
+    expect(measured).toMatchObject({ codec: "pcm_s16le", sampleRate: 44_100, channels: 2, durationSec: 3 });
+    expect(measured.integratedLufs).toBeCloseTo(full.integratedLufs, 9);
+    expect(measured.loudnessRangeLu).toBeCloseTo(full.loudnessRangeLu, 9);
+    // A steady tone: the relative gates 10 and 20 LU below it, the range's ends at its level.
+    expect(measured.integratedThresholdLufs).toBeCloseTo(full.integratedLufs - 10, 1);
+    expect(measured.rangeThresholdLufs).toBeCloseTo(full.integratedLufs - 20, 1);
+    expect(measured.rangeLowLufs).toBeCloseTo(full.integratedLufs, 1);
+    expect(measured.peakDbfs).toBeUndefined();
+    const table = studio(["analyze", input, "--loudness"]).stdout;
+    expect(table).toMatch(/integrated loudness\s+-\d+\.\d LUFS/);
+    expect(table).toMatch(/ {2}threshold\s+-\d+\.\d LUFS/);
+    expect(studio(["analyze", input, "--loudness", "--peaks", "10"]).stderr).toMatch(/--peaks goes with the full analysis/);
   });
 
   it("converts to 24-bit WAV without changing the audio", async () => {

@@ -1,19 +1,29 @@
 import { open, rename, rm } from "node:fs/promises";
-import { audioFormatFromPath, openAudioStream, type AudioStream } from "@mini-studio/audio";
+// The measuring entry: `analyze` loads this module too, and must not pay for the effects and encoders.
+import { audioFormatFromPath, openAudioStream, type AudioFormat, type AudioStream } from "@mini-studio/audio/measure";
 
 /** Read buffers per file, reused: fresh memory is what a long file would otherwise cost most. */
 const READ_BYTES = 1 << 20;
+
+export type FileChunks = {
+  /** From the extension. */
+  format: AudioFormat;
+  size: number;
+  /** The file's bytes in order, through two reused buffers: a chunk is valid until the next is requested. */
+  chunks: AsyncGenerator<Uint8Array>;
+  /** How much of the file has been read, 0..1. */
+  fraction(): number;
+  /** For a reader that gives up before iterating; iterating to the end (or breaking off) closes the file itself. */
+  close(): Promise<void>;
+};
 
 export type OpenedAudioFile = AudioStream & {
   /** How much of the file has been read, 0..1. */
   fraction(): number;
 };
 
-/**
- * Opens an audio file for decoding block by block. The decoders copy whatever they keep of a
- * chunk before asking for the next, so the file is read through two reused buffers. Errors name the file.
- */
-export async function openAudioFile(path: string): Promise<OpenedAudioFile> {
+/** Opens a file for reading chunk by chunk. Errors name the file. */
+export async function openFileChunks(path: string): Promise<FileChunks> {
   const format = withPath(path, () => audioFormatFromPath(path));
   const file = await open(path, "r").catch((error: unknown) => {
     throw withPathError(path, error);
@@ -41,11 +51,26 @@ export async function openAudioFile(path: string): Promise<OpenedAudioFile> {
       await file.close();
     }
   }
+  return {
+    format,
+    size,
+    chunks: rethrowWithPath(path, chunks()),
+    fraction: () => (size === 0 ? 1 : read / size),
+    close: () => file.close().catch(() => undefined),
+  };
+}
+
+/**
+ * Opens an audio file for decoding block by block. The decoders copy whatever they keep of a
+ * chunk before asking for the next, so the file is read through two reused buffers. Errors name the file.
+ */
+export async function openAudioFile(path: string): Promise<OpenedAudioFile> {
+  const file = await openFileChunks(path);
   try {
-    const stream = await openAudioStream(chunks(), { format, byteLength: size });
-    return { ...stream, blocks: rethrowWithPath(path, stream.blocks), fraction: () => (size === 0 ? 1 : read / size) };
+    const stream = await openAudioStream(file.chunks, { format: file.format, byteLength: file.size });
+    return { ...stream, blocks: rethrowWithPath(path, stream.blocks), fraction: file.fraction };
   } catch (error) {
-    await file.close().catch(() => undefined);
+    await file.close();
     throw withPathError(path, error);
   }
 }

@@ -51,11 +51,11 @@ describe("studio command line", () => {
 });
 
 describe("progress bar", () => {
-  it("prints each 10% step once in a log, and clamps odd fractions", () => {
+  it("prints each 10% step once in a log, and clamps odd fractions", async () => {
     const out = new PassThrough();
     let text = "";
     out.on("data", (chunk) => (text += chunk));
-    const bar = progressBar("render", Object.assign(out, { isTTY: false }) as unknown as NodeJS.WriteStream);
+    const bar = await progressBar("render", Object.assign(out, { isTTY: false }) as unknown as NodeJS.WriteStream);
     for (let i = 0; i <= 100; i++) bar.update(i / 100, "mixing");
     bar.update(Number.NaN);
     bar.update(7);

@@ -1,5 +1,11 @@
 import { createProgram } from "./program";
 
+// Output piped into a reader that stops early (`studio analyze x.wav | head`) is not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(0);
+});
+
 try {
   await createProgram().parseAsync(process.argv);
 } catch (error) {

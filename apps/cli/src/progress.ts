@@ -1,5 +1,3 @@
-import { SingleBar } from "cli-progress";
-
 export type ProgressReporter = {
   /** `fraction` in [0, 1]; `stage` names what is happening now. */
   update(fraction: number, stage?: string): void;
@@ -9,8 +7,9 @@ export type ProgressReporter = {
 /**
  * A progress bar for long work. On a terminal it redraws in place; in a pipe or CI
  * log it prints a line at each 10% step, so logs stay short but still show progress.
+ * The terminal bar's library loads only for a terminal: a command in a script starts faster.
  */
-export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
+export async function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): Promise<ProgressReporter> {
   if (!stream.isTTY) {
     let lastDecile = -1;
     return {
@@ -23,6 +22,7 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
       stop() {},
     };
   }
+  const { SingleBar } = await import("cli-progress");
   const bar = new SingleBar({
     format: `${label} [{bar}] {percentage}% {stage}`,
     stream,

@@ -64,7 +64,7 @@ export async function render(input: string, output: string, chain: Effect[] | st
   const effects = typeof chain === "string" ? resolveEffectChain(chain) : chain;
   const source = await openAudioFile(input);
   const out = await createOutputFile(output);
-  const bar = progressBar(label);
+  const bar = await progressBar(label);
   try {
     if (format === "wav") await renderWav(source, effects, out, opts.bitDepth ?? sameDepthOr24(source.info.bitDepth), bar);
     else await renderMp3(source, effects, out, opts.bitrate, bar);

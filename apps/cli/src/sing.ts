@@ -21,7 +21,7 @@ async function lyricsOf(value: string): Promise<string> {
 export async function singToFile(out: string, opts: SingCommandOptions): Promise<void> {
   if (!out.toLowerCase().endsWith(".wav")) throw new Error(`${out}: \`sing\` writes a .wav file.`);
   const voicesDir = join(getConfig().storageDir, "voices");
-  const bar = progressBar("sing");
+  const bar = await progressBar("sing");
   try {
     bar.update(0, "loading the voice");
     if (opts.voice === "default") await ensureDefaultVoice(voicesDir);

@@ -3,3 +3,4 @@ export { loginRoute, logoutRoute, meRoute, signupRoute } from "./http/routes/aut
 export { healthRoute } from "./http/routes/health";
 export { notFoundRoute } from "./http/routes/not-found";
 export { fileRoute, thumbnailRoute, uploadPreflightRoute, uploadRoute } from "./http/routes/assets";
+export { nodeRoute } from "./http/node-route";

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { decodeAudio } from "./decode";
 import { inspectAudio } from "./inspect";
-import { chunked, expectCode, makeWav, once, sine } from "./test-support";
+import { PeakAccumulator } from "./peaks";
+import { KINDS, chunked, expectCode, makeWav, once, sine } from "./test-support";
 
 const MINUS_6_DBFS = 10 ** (-6 / 20); // 0.501
 
@@ -25,6 +27,20 @@ describe("inspectAudio on WAV", () => {
     const reference = await inspectAudio(once(wav), { format: "wav", peakCount: 100 });
     expect(await inspectAudio(chunked(wav, 1), { format: "wav", peakCount: 100 })).toEqual(reference);
     expect(await inspectAudio(chunked(wav, 7), { format: "wav", peakCount: 100 })).toEqual(reference);
+  });
+
+  it("takes exactly the peaks of the decoded audio, from the file's own samples, in every sample format", async () => {
+    const noisy = (c: number, i: number) => Math.sin(i * 0.013 + c) * 0.8 + (((i * 7919 + c * 31) % 1000) / 1000 - 0.5) * 0.3;
+    for (const kind of KINDS) {
+      for (const channels of [1, 2, 6]) {
+        const file = makeWav({ kind, sampleRate: 22050, channels, frames: 30_011, signal: noisy });
+        const decoded = await decodeAudio(file, "wav");
+        const fromDecoded = new PeakAccumulator(300, decoded.channels[0]!.length);
+        fromDecoded.add(decoded.channels);
+        const info = await inspectAudio(chunked(file, 4099), { format: "wav", peakCount: 300 });
+        expect(info.peaks, `${kind}, ${channels} channels`).toEqual(fromDecoded.result());
+      }
+    }
   });
 
   it("follows the signal's envelope, clamps to [-1, 1] and rounds to 4 decimals", async () => {

@@ -1,5 +1,10 @@
 import { type PcmBlock } from "./stream/stream-decoder";
 import { type WaveformPeaks } from "./types";
+import { convertPcm } from "./wav/pcm";
+import { type SampleKind } from "./wav/wav-format";
+
+/** Frames converted at a time by `addPcm` for sample formats it doesn't scan directly. */
+const CONVERT_FRAMES = 4096;
 
 /**
  * Waveform peaks in one pass with memory independent of the file's length: min and max over all
@@ -19,6 +24,8 @@ export class PeakAccumulator {
   private binSize = 1;
   private slot = 0;
   private slotEnd: number;
+  /** Planar buffers for `addPcm` of formats it converts first, made on first use. */
+  private scratch: Float32Array[] | undefined;
 
   constructor(
     private readonly count: number,
@@ -52,6 +59,45 @@ export class PeakAccumulator {
       }
       this.lo[this.slot] = lo;
       this.hi[this.slot] = hi;
+      this.frames += end - i;
+      i = end;
+    }
+  }
+
+  /**
+   * `add` for interleaved frames as a WAV file stores them (WavDecoder.readPcm). 16-bit PCM, by far
+   * the most common upload, is scanned as integers without converting each sample to float: the
+   * same peaks (x / 32768 is exact in float32, and scaling keeps the order), in half the time.
+   */
+  addPcm(kind: SampleKind, bytes: Uint8Array, frames: number, stride: number, channels: number): void {
+    if (kind === "s16" && stride === channels * 2 && bytes.byteOffset % 2 === 0) {
+      return this.addInt16(new Int16Array(bytes.buffer, bytes.byteOffset, frames * channels), channels);
+    }
+    this.scratch ??= Array.from({ length: channels }, () => new Float32Array(CONVERT_FRAMES));
+    for (let done = 0; done < frames; done += CONVERT_FRAMES) {
+      const n = Math.min(CONVERT_FRAMES, frames - done);
+      const block = n === CONVERT_FRAMES ? this.scratch : this.scratch.map((c) => c.subarray(0, n));
+      convertPcm(kind, bytes, done * stride, n, stride, block, 0);
+      this.add(block);
+    }
+  }
+
+  /** Interleaved 16-bit samples, all channels of a slot in one flat loop. */
+  private addInt16(samples: Int16Array, channels: number): void {
+    const n = samples.length / channels;
+    let i = 0;
+    while (i < n) {
+      if (this.frames === this.slotEnd) this.nextSlot();
+      const end = i + Math.min(n - i, this.slotEnd - this.frames);
+      let lo = 32767;
+      let hi = -32768;
+      for (let k = i * channels, last = end * channels; k < last; k++) {
+        const v = samples[k]!;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      this.lo[this.slot] = Math.min(this.lo[this.slot]!, lo / 32768);
+      this.hi[this.slot] = Math.max(this.hi[this.slot]!, hi / 32768);
       this.frames += end - i;
       i = end;
     }

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { receiveUpload, type ReceiveOptions } from "./intake";
+import { receiveUpload, type Inspector, type ReceiveOptions } from "./intake";
 import { listFiles, makeTempDir, wavBytes } from "./test-support";
 
 let staging: string;
@@ -229,40 +229,60 @@ describe("receiveUpload with an inspector reading alongside", () => {
   const payload = Buffer.concat([wavBytes(0), Buffer.alloc(700_000, 7)]);
   const request = () => formRequest([["file", new Blob([new Uint8Array(payload)]), "take.wav"]]);
 
-  async function collect(bytes: AsyncIterable<Uint8Array>, delayMs = 0): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of bytes) {
-      chunks.push(Buffer.from(chunk));
-      if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
-    }
-    return Buffer.concat(chunks);
+  /** An inspector that records what the intake tells it and reads the file once it is complete. */
+  function recordingInspector() {
+    const log = { appended: 0, events: [] as string[], path: "" };
+    const inspect: Inspector<Buffer> = (_format, path) => {
+      log.path = path;
+      let complete!: () => void;
+      let abandon!: (error: Error) => void;
+      const done = new Promise<void>((resolve, reject) => ((complete = resolve), (abandon = reject)));
+      const watcher = {
+        appended(bytes: number) {
+          log.appended += bytes;
+        },
+        finished() {
+          log.events.push("finished");
+          complete();
+        },
+        abandoned() {
+          log.events.push("abandoned");
+          abandon(new Error("abandoned"));
+        },
+      };
+      return { watcher, result: done.then(() => readFile(path)) };
+    };
+    return { inspect, log };
   }
 
-  it("hands the inspector exactly the bytes written to disk, even when it reads slowly", async () => {
-    const staged = await receiveUpload(request(), { ...opts, inspect: (format, bytes) => collect(bytes, 2).then((b) => ({ format, b })) });
-    expect(staged.inspection).toMatchObject({ status: "fulfilled", value: { format: "wav" } });
-    const seen = (staged.inspection as PromiseFulfilledResult<{ b: Buffer }>).value.b;
-    expect(seen.equals(payload)).toBe(true);
-    expect((await readFile(staged.tempPath)).equals(payload)).toBe(true);
+  it("tells the inspector of every byte as it lands on disk, then that the file is complete", async () => {
+    const { inspect, log } = recordingInspector();
+    const staged = await receiveUpload(request(), { ...opts, inspect });
+    expect(log.path).toBe(staged.tempPath);
+    expect(log.appended).toBe(payload.length);
+    expect(log.events).toEqual(["finished"]);
+    expect(staged.inspection?.status).toBe("fulfilled");
+    expect((staged.inspection as PromiseFulfilledResult<Buffer>).value.equals(payload)).toBe(true);
     await staged.discard();
   });
 
-  it("still stages the file when the inspector fails or stops reading early", async () => {
+  it("still stages the file when the inspector fails early", async () => {
     const failing = await receiveUpload(request(), {
       ...opts,
-      inspect: async (_format, bytes) => {
-        for await (const _chunk of bytes) throw new Error("not audio");
-        return 0;
-      },
+      inspect: () => ({ watcher: { appended() {}, finished() {}, abandoned() {} }, result: Promise.reject(new Error("not audio")) }),
     });
     expect(failing.inspection).toMatchObject({ status: "rejected", reason: { message: "not audio" } });
-    expect(failing.size).toBe(payload.length);
+    expect((await readFile(failing.tempPath)).equals(payload)).toBe(true);
     await failing.discard();
+    expect(await listFiles(staging)).toEqual([]);
+  });
 
-    const quitter = await receiveUpload(request(), { ...opts, inspect: async () => "seen enough" });
-    expect(quitter.inspection).toEqual({ status: "fulfilled", value: "seen enough" });
-    expect((await readFile(quitter.tempPath)).equals(payload)).toBe(true);
-    await quitter.discard();
+  it("tells the inspector when the upload is refused, and leaves nothing staged", async () => {
+    const { inspect, log } = recordingInspector();
+    // Streamed without a length, so the limit trips mid-write rather than before the first byte.
+    await expect(receiveUpload(streamingRequest(2 * 1024 * 1024), { ...opts, inspect })).rejects.toMatchObject({ code: "TOO_LARGE" });
+    expect(log.appended).toBeGreaterThan(0);
+    expect(log.events).toEqual(["abandoned"]);
     expect(await listFiles(staging)).toEqual([]);
   });
 });

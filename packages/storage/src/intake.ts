@@ -1,7 +1,7 @@
-import { createWriteStream } from "node:fs";
+import fs, { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
-import { PassThrough, Readable, Transform, type TransformCallback } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { Readable, Transform, type TransformCallback } from "node:stream";
+import { finished, pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
 import busboy from "busboy";
 import { tempPathIn } from "./driver";
@@ -28,12 +28,47 @@ export type StagedUpload<T = never> = {
   discard(): Promise<void>;
 };
 
+/** What the intake tells an inspector as the staged file is written. */
+export type StagingWatcher = {
+  /** `bytes` more are on disk. */
+  appended(bytes: number): void;
+  /** The file is complete. */
+  finished(): void;
+  /** The upload failed or was refused: the file will not be completed. */
+  abandoned(): void;
+};
+
 /**
- * Reads the file while it arrives, alongside the write to disk, so a full parse costs no second
- * pass over the file. It gets the format the extension promises; the caller still checks the
- * magic bytes (`head`) before trusting what the inspector concluded.
+ * Reads the file while it lands on disk, so a full parse costs no second pass over the file and
+ * nothing on the path the bytes take to disk. It gets the format the extension promises and the
+ * staged file's path (which may not exist until the first bytes are appended), and gives back a
+ * watcher for the intake to keep informed, with the inspection's result. The caller still checks
+ * the magic bytes (`head`) before trusting what the inspector concluded.
  */
-export type Inspector<T> = (format: FileFormat, bytes: AsyncIterable<Uint8Array>) => Promise<T>;
+export type Inspector<T> = (format: FileFormat, path: string) => { watcher: StagingWatcher; result: Promise<T> };
+
+/**
+ * What an upload is read from: a web `Request`, or Node's own request (its headers as `Headers`,
+ * its body the IncomingMessage itself), which spares the body a conversion to a web stream.
+ */
+export type UploadRequest = { headers: Headers; body: ReadableStream<Uint8Array> | Readable | null };
+
+/** The body as a Node stream, and how to stop reading it once the upload is refused. */
+function bodySource(body: ReadableStream<Uint8Array> | Readable): { source: Readable; stop(): void } {
+  if (body instanceof Readable) {
+    // Node's request is drained, not destroyed: destroying it would cut the connection before
+    // the client is told why (413 and the like).
+    return { source: body, stop: () => void body.unpipe().resume() };
+  }
+  const source = Readable.fromWeb(body as unknown as NodeWebReadableStream<Uint8Array>);
+  return { source, stop: () => source.destroy() };
+}
+
+/** Gives up on a body that won't be read at all. */
+async function ignoreBody(body: UploadRequest["body"]): Promise<void> {
+  if (body instanceof Readable) body.resume();
+  else await body?.cancel().catch(() => undefined);
+}
 
 export type ReceiveOptions<T = never> = { kind: UploadKind; maxBytes: number; stagingDir: string; inspect?: Inspector<T> };
 
@@ -46,31 +81,18 @@ function megabytes(bytes: number): string {
   return `${Math.round((bytes / (1024 * 1024)) * 100) / 100} MB`;
 }
 
+function interrupted(cause?: unknown): UploadError {
+  return new UploadError("VALIDATION_ERROR", "The upload was interrupted before it finished.", undefined, cause ? { cause } : undefined);
+}
+
 function tooLarge(maxBytes: number): UploadError {
   return new UploadError("TOO_LARGE", `The file is larger than the ${megabytes(maxBytes)} limit.`, { maxBytes });
 }
 
-/**
- * Counts bytes and keeps the first HEAD_BYTES while they stream past, and copies every chunk to
- * an inspector's feed when there is one. It waits for the feed to drain, so a slow inspector slows
- * the upload instead of piling chunks up in memory; an inspector that stops reading is let go.
- */
+/** Counts bytes and keeps the first HEAD_BYTES while they stream past. */
 class HeadTap extends Transform {
   size = 0;
   private readonly headBuffer = Buffer.alloc(HEAD_BYTES);
-  private feedOpen: boolean;
-
-  constructor(
-    private readonly feed: PassThrough | undefined,
-    private readonly inspectorDone: Promise<unknown>,
-  ) {
-    super();
-    this.feedOpen = feed !== undefined;
-    void inspectorDone.finally(() => {
-      this.feedOpen = false;
-      feed?.resume();
-    });
-  }
 
   get head(): Uint8Array {
     return this.headBuffer.subarray(0, Math.min(this.size, HEAD_BYTES));
@@ -79,22 +101,26 @@ class HeadTap extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     if (this.size < HEAD_BYTES) chunk.copy(this.headBuffer, this.size, 0, HEAD_BYTES - this.size);
     this.size += chunk.length;
-    if (!this.feedOpen || this.feed!.write(chunk)) return callback(null, chunk);
-    const go = () => callback(null, chunk);
-    void Promise.race([new Promise((resolve) => this.feed!.once("drain", resolve)), this.inspectorDone]).then(go, go);
+    callback(null, chunk);
   }
+}
 
-  override _flush(callback: TransformCallback): void {
-    this.feed?.end();
-    callback();
-  }
+type WriteCallback = (error: NodeJS.ErrnoException | null, written: number) => void;
 
-  // A Transform destroys itself once it has ended; the feed, already ended, may still hold chunks
-  // the inspector hasn't read. Only a failure cuts the inspector off.
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (error) this.feed?.destroy(error);
-    callback(error);
-  }
+/** The file system for the staged file's write stream: Node's own, telling `watcher` of each completed write. */
+function reportingFs(watcher: StagingWatcher) {
+  const report = (callback: WriteCallback): WriteCallback => (error, written) => {
+    if (!error) watcher.appended(written);
+    callback(error, written);
+  };
+  return {
+    open: fs.open,
+    close: fs.close,
+    write: (fd: number, buffer: Buffer, offset: number, length: number, position: number | null, callback: WriteCallback) =>
+      fs.write(fd, buffer, offset, length, position, report(callback)),
+    writev: (fd: number, buffers: Buffer[], position: number | null, callback: WriteCallback) =>
+      fs.writev(fd, buffers, position, report(callback)),
+  };
 }
 
 /**
@@ -103,16 +129,16 @@ class HeadTap extends Transform {
  * On any failure (bad form, bad name, too large, empty, client gone) the staged file is removed
  * and an UploadError is thrown; a disk error is rethrown as it is.
  */
-export async function receiveUpload<T = never>(request: Request, opts: ReceiveOptions<T>): Promise<StagedUpload<T>> {
+export async function receiveUpload<T = never>(request: UploadRequest, opts: ReceiveOptions<T>): Promise<StagedUpload<T>> {
   const { kind, maxBytes, stagingDir } = opts;
   const contentLength = Number(request.headers.get("content-length") ?? Number.NaN);
   if (contentLength > maxBytes + MULTIPART_OVERHEAD) {
-    await request.body?.cancel().catch(() => undefined);
+    await ignoreBody(request.body);
     throw tooLarge(maxBytes);
   }
   const contentType = request.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data\s*;/i.test(contentType) || !request.body) {
-    await request.body?.cancel().catch(() => undefined);
+    await ignoreBody(request.body);
     throw new UploadError("VALIDATION_ERROR", `Send the upload as multipart/form-data. ${ONE_FILE}`, {
       contentType: contentType || null,
     });
@@ -130,13 +156,14 @@ export async function receiveUpload<T = never>(request: Request, opts: ReceiveOp
       limits: { files: 1, fileSize: maxBytes + 1, fields: 20, fieldSize: 64 * 1024, parts: 30, headerPairs: 100 },
     });
   } catch (error) {
-    await request.body.cancel().catch(() => undefined);
+    await ignoreBody(request.body);
     throw new UploadError("VALIDATION_ERROR", "The multipart/form-data body has no usable boundary.", undefined, { cause: error });
   }
 
-  const source = Readable.fromWeb(request.body as unknown as NodeWebReadableStream<Uint8Array>);
+  const { source, stop } = bodySource(request.body);
   let tempPath: string | undefined;
   let writing: Promise<void> | undefined;
+  let watcher: StagingWatcher | undefined;
   let inspecting: Promise<PromiseSettledResult<T>> | undefined;
 
   const received = new Promise<{ size: number; head: Uint8Array; name: string; ext: string; format: FileFormat }>(
@@ -150,9 +177,7 @@ export async function receiveUpload<T = never>(request: Request, opts: ReceiveOp
       // a system error is the disk's, the server's problem, and passes through as it is; anything
       // else is busboy finding the multipart body malformed or cut short.
       const bodyError = (error: unknown): unknown => {
-        if (source.errored) {
-          return new UploadError("VALIDATION_ERROR", "The upload was interrupted before it finished.", undefined, { cause: error });
-        }
+        if (source.errored) return interrupted(error);
         if (error instanceof Error && "syscall" in error) return error;
         return new UploadError("VALIDATION_ERROR", "The multipart/form-data body is malformed or cut short.", undefined, {
           cause: error,
@@ -162,10 +187,11 @@ export async function receiveUpload<T = never>(request: Request, opts: ReceiveOp
       const fail = (error: unknown): void => {
         if (failed) return;
         failed = true;
+        watcher?.abandoned();
         rejectPromise(error);
         // Deferred: busboy emits its events mid-parse and touches its state after they return.
         queueMicrotask(() => {
-          source.destroy();
+          stop();
           parser.destroy();
         });
       };
@@ -179,6 +205,7 @@ export async function receiveUpload<T = never>(request: Request, opts: ReceiveOp
           () => {
             const { size, head } = counted;
             if (size === 0) return fail(new UploadError("CORRUPT_FILE", "The file is empty."));
+            watcher?.finished();
             resolvePromise({ ...staged, size, head });
           },
           (error: unknown) => fail(bodyError(error)),
@@ -200,23 +227,29 @@ export async function receiveUpload<T = never>(request: Request, opts: ReceiveOp
           return fail(error);
         }
         stream.on("limit", () => fail(tooLarge(maxBytes)));
-        const feed = opts.inspect ? new PassThrough({ highWaterMark: 1 << 20 }) : undefined;
-        if (opts.inspect && feed) {
-          const bytes = feed;
-          const inspect = opts.inspect;
-          const format = file.format;
-          inspecting = Promise.allSettled([inspect(format, bytes)]).then(([settled]) => settled!);
-        }
-        tap = new HeadTap(feed, inspecting ?? Promise.resolve());
         tempPath = tempPathIn(stagingDir, ".upload");
-        writing = pipeline(stream, tap, createWriteStream(tempPath, { flags: "wx" }));
+        if (opts.inspect) {
+          const inspection = opts.inspect(file.format, tempPath);
+          watcher = inspection.watcher;
+          inspecting = Promise.allSettled([inspection.result]).then(([settled]) => settled!);
+        }
+        tap = new HeadTap();
+        const fsForWrites = watcher ? reportingFs(watcher) : undefined;
+        writing = pipeline(stream, tap, createWriteStream(tempPath, { flags: "wx", fs: fsForWrites }));
         writing.catch((error: unknown) => fail(bodyError(error)));
       });
       parser.on("filesLimit", () => fail(new UploadError("VALIDATION_ERROR", `More than one file was sent. ${ONE_FILE}`)));
       parser.on("fieldsLimit", () => fail(new UploadError("VALIDATION_ERROR", "The form has too many fields.")));
       parser.on("partsLimit", () => fail(new UploadError("VALIDATION_ERROR", "The form has too many parts.")));
 
-      pipeline(source, parser).then(
+      // Piped rather than joined in a pipeline, which would destroy the source on a refusal.
+      source.on("error", (error) => fail(bodyError(error)));
+      // A connection that drops can close Node's request without an error: the body never ends.
+      source.on("close", () => {
+        if (!source.readableEnded) fail(interrupted());
+      });
+      source.pipe(parser);
+      finished(parser).then(
         () => {
           parsed = true;
           finish();

@@ -13,5 +13,9 @@ export function analyzeCommand(): Command {
     .argument("<file>", "the audio to measure (.wav, .mp3 or .flac)")
     .option("--json", "print JSON (levels of silence are null)")
     .option("--peaks <count>", "also give this many waveform peaks, 1 to 100000 (JSON only)", peakCount, 0)
-    .action(async (file: string, opts: MeasureOptions) => (await import("../measure")).measure(file, opts));
+    .option("--loudness", "measure the loudness only, as a loudness meter does: integrated loudness and loudness range (EBU R128) with their gates")
+    .action(async (file: string, opts: MeasureOptions) => {
+      if (opts.loudness && opts.peaks > 0) throw new InvalidArgumentError("--peaks goes with the full analysis, not with --loudness.");
+      await (await import("../measure")).measure(file, opts);
+    });
 }

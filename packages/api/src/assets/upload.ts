@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { inspectAudio, inspectAudioOffThread, type AudioFormat, type AudioInfo } from "@mini-studio/audio";
+import { GrowingFile, inspectAudio, inspectGrowingFile, type AudioFormat, type AudioInfo } from "@mini-studio/audio";
 import {
   assertFormatMatches,
   inspectImage,
@@ -12,6 +12,7 @@ import {
   type Inspector,
   type StagedUpload,
   type UploadKind,
+  type UploadRequest,
 } from "@mini-studio/storage";
 import type { Context } from "../context";
 import { toAssetView, type AssetView } from "./view";
@@ -24,10 +25,13 @@ const ASSET_KIND = { audio: "AUDIO", midi: "MIDI", image: "IMAGE" } as const;
 type Inspected = { metadata: Record<string, unknown>; thumbnail?: Buffer };
 type Staged = StagedUpload<AudioInfo>;
 
-/** Audio is parsed while it arrives; see `receiveUpload`'s inspector. */
+/** Audio is decoded on a worker thread while it lands on disk; see `receiveUpload`'s inspector. */
 function streamingInspector(kind: UploadKind, maxSeconds: number): Inspector<AudioInfo> | undefined {
   if (kind !== "audio") return undefined;
-  return (format, bytes) => inspectAudioOffThread(bytes, { format: format as AudioFormat, maxSeconds });
+  return (format, path) => {
+    const file = new GrowingFile(path);
+    return { watcher: file, result: inspectGrowingFile(file, { format: format as AudioFormat, maxSeconds }) };
+  };
 }
 
 /** The full parse: the file must really be what it claims, within the studio's limits. */
@@ -61,7 +65,7 @@ async function inspect(kind: UploadKind, staged: Staged, maxAudioSeconds: number
 export async function uploadAsset(
   ctx: Pick<Context, "db" | "config" | "storage" | "log">,
   userId: string,
-  request: Request,
+  request: UploadRequest,
   kind: UploadKind,
 ): Promise<{ path: string; asset: AssetView }> {
   const staged = await receiveUpload(request, {

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { getConfig } from "@mini-studio/config";
 import { getLogger } from "@mini-studio/config/logger";
 import type { z } from "zod";
@@ -16,8 +17,18 @@ export { fail, ok } from "./json";
 
 type RouteParams = Record<string, string | string[] | undefined>;
 
-export type RestHandlerArgs = { request: Request; ctx: Context; params: RouteParams };
+export type RestHandlerArgs = {
+  request: Request;
+  ctx: Context;
+  params: RouteParams;
+  /** The request body: `request.body`, or Node's own request when a Node route serves it (see node-route.ts). */
+  body: ReadableStream<Uint8Array> | Readable | null;
+};
 export type RestHandler = (args: RestHandlerArgs) => Promise<Response>;
+
+/** What Next.js passes a route handler after the request, plus the Node body a Node route passes. */
+export type RouteExtras = { params?: Promise<RouteParams>; body?: Readable };
+export type RestRoute = (request: Request, route?: RouteExtras) => Promise<Response>;
 
 export type RestRouteOptions = Pick<CreateContextOptions, "db" | "config" | "rateLimiter" | "storage"> & {
   /** Which rate-limit budget a call spends; `false` for none (health checks). Default "default". */
@@ -52,9 +63,9 @@ export function requireSession(ctx: Context): NonNullable<Context["session"]> {
  * Wraps a Next.js route handler: request id, context (caller, response headers), rate limit,
  * one log line per request, and any thrown error as `{success:false,error}` with its status.
  */
-export function restRoute(handler: RestHandler, options: RestRouteOptions = {}) {
+export function restRoute(handler: RestHandler, options: RestRouteOptions = {}): RestRoute {
   const { rateLimit = "default", cors = false, ...deps } = options;
-  return async (request: Request, route?: { params?: Promise<RouteParams> }): Promise<Response> => {
+  return async (request, route) => {
     const started = performance.now();
     const corsResult = cors ? corsDecision(request, (deps.config ?? getConfig()).corsAllowedOrigins) : { headers: {} };
     if ("respond" in corsResult) return corsResult.respond;
@@ -67,7 +78,7 @@ export function restRoute(handler: RestHandler, options: RestRouteOptions = {}) 
       const ctx = await createContext({ ...deps, headers: request.headers, url: request.url, resHeaders, requestId });
       log = ctx.log;
       if (rateLimit) await enforceRateLimit(ctx, rateLimit);
-      response = await handler({ request, ctx, params: (await route?.params) ?? {} });
+      response = await handler({ request, ctx, params: (await route?.params) ?? {}, body: route?.body ?? request.body });
     } catch (thrown) {
       const error = toAppError(thrown);
       if (error.status >= 500) log.error({ err: error.cause ?? error, code: error.code }, "request failed");
@@ -86,8 +97,8 @@ export function restRoute(handler: RestHandler, options: RestRouteOptions = {}) 
 }
 
 /** OPTIONS for a route that bypasses the proxy: answers CORS preflights itself. */
-export function preflightRoute(deps: Pick<RestRouteOptions, "config"> = {}) {
-  return async (request: Request): Promise<Response> => {
+export function preflightRoute(deps: Pick<RestRouteOptions, "config"> = {}): RestRoute {
+  return async (request) => {
     const decision = corsDecision(request, (deps.config ?? getConfig()).corsAllowedOrigins);
     return "respond" in decision ? decision.respond : new Response(null, { status: 204, headers: decision.headers });
   };

@@ -29,9 +29,9 @@ export function analyzeAudio(audio: AudioBuffer, opts: AnalyzeAudioOptions = {})
 /** Every number that is not finite becomes null: what JSON.stringify would do silently, but typed. */
 export type JsonSafe<T> = { [K in keyof T]: T[K] extends number ? number | null : T[K] };
 
-/** For the wire: -Infinity dB values (silence) become null. */
-export function toJsonSafe(analysis: AudioAnalysis): JsonSafe<AudioAnalysis> {
+/** For the wire: -Infinity dB values (silence) of an analysis (or a loudness result) become null. */
+export function toJsonSafe<T extends object>(analysis: T): JsonSafe<T> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(analysis)) out[key] = typeof value === "number" && !Number.isFinite(value) ? null : value;
-  return out as JsonSafe<AudioAnalysis>;
+  return out as JsonSafe<T>;
 }

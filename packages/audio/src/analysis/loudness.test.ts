@@ -120,12 +120,16 @@ describe("edge cases", () => {
     channels: Array.from({ length: channels }, () => new Float32Array(frames)),
   });
 
-  it("silence reads -Infinity LUFS, a range of 0 LU and -Infinity maxima", () => {
+  it("silence reads -Infinity LUFS, a range of 0 LU and -Infinity maxima and gates", () => {
     expect(measureLoudness(empty(44_100, 44_100 * 5, 2))).toEqual({
       integratedLufs: -Infinity,
       loudnessRangeLu: 0,
       momentaryMaxLufs: -Infinity,
       shortTermMaxLufs: -Infinity,
+      integratedThresholdLufs: -Infinity,
+      rangeThresholdLufs: -Infinity,
+      rangeLowLufs: -Infinity,
+      rangeHighLufs: -Infinity,
     });
   });
 

@@ -1,5 +1,17 @@
 import { type AudioBuffer } from "../types";
-import { K_STATE_SIZE, type KWeighting, kWeighting, kWeightedSumOfSquares, type SampleStats } from "./k-weighting";
+import { convertPcm } from "../wav/pcm";
+import { type SampleKind } from "../wav/wav-format";
+import {
+  flushSubnormals,
+  K_STATE_SIZE,
+  type KWeighting,
+  kWeighting,
+  kWeightedSumOfSquares,
+  kWeightedSumOfSquaresS16,
+  S16_SCALE,
+  type SampleStats,
+  scaleState,
+} from "./k-weighting";
 
 /**
  * Loudness after ITU-R BS.1770-4 with the gating of EBU R128, and loudness range after EBU Tech
@@ -15,6 +27,13 @@ export type LoudnessResult = {
   momentaryMaxLufs: number;
   /** Loudest 3 s window (short-term loudness, 10 Hz), -Infinity when shorter than 3 s. */
   shortTermMaxLufs: number;
+  /** The relative gate of the integrated loudness (10 LU below the absolutely gated blocks), -Infinity with no such block. */
+  integratedThresholdLufs: number;
+  /** The relative gate of the loudness range (20 LU below the absolutely gated windows), -Infinity with no such window. */
+  rangeThresholdLufs: number;
+  /** The 10th and 95th percentiles of the gated short-term loudness, whose spread is the range; -Infinity with no window. */
+  rangeLowLufs: number;
+  rangeHighLufs: number;
 };
 
 /** BS.1770-4: L = -0.691 + 10·log10(Σ G_i·z_i); the offset makes a 1 kHz sine read its own level. */
@@ -27,6 +46,9 @@ const RELATIVE_GATE_RANGE = 10 ** (-20 / 10);
 /** Sub-blocks of 100 ms: a 400 ms block (75 % overlap) is 4 of them, a 3 s short-term window 30. */
 const BLOCK_SUBS = 4;
 const SHORT_TERM_SUBS = 30;
+/** Frames converted at a time by `addPcm` for formats without a direct loop. */
+const SCRATCH_FRAMES = 4096;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * BS.1770-4 channel weights by position in the file's channel order (WAV / SMPTE order, 0-based):
@@ -64,6 +86,8 @@ export class LoudnessMeter {
   private subs = 0;
   private filled = 0;
   private current = 0;
+  /** Planar buffers for `addPcm` of formats it converts first, made on first use. */
+  private scratch: Float32Array[] | null = null;
 
   constructor(sampleRate: number, channelCount: number, expectedFrames = 0) {
     if (!(sampleRate > 0)) throw new RangeError(`sampleRate must be positive, got ${sampleRate}`);
@@ -91,6 +115,50 @@ export class LoudnessMeter {
     }
   }
 
+  /**
+   * Adds `frames` frames as a file stores them: interleaved, `stride` bytes per frame from byte 0
+   * of `bytes`, samples of `kind`. Aligned 16-bit PCM goes straight into the K-weighting loop
+   * (kWeightedSumOfSquaresS16), which gives what `add` gives on the converted samples without
+   * converting; other layouts are converted into a reused buffer and added.
+   */
+  addPcm(kind: SampleKind, bytes: Uint8Array, frames: number, stride: number): void {
+    const channels = this.weights.length;
+    if (kind !== "s16" || !LITTLE_ENDIAN || bytes.byteOffset % 2 !== 0 || stride % 2 !== 0 || channels === 0) {
+      this.addConverted(kind, bytes, frames, stride);
+      return;
+    }
+    const step = stride / 2;
+    const ints = new Int16Array(bytes.buffer, bytes.byteOffset, frames * step);
+    // The 16-bit loop works on values 2^15 times the float path's (exact, see there): the state
+    // goes into that domain for the call and back out after it.
+    for (let c = 0; c < channels; c++) scaleState(this.state, c * K_STATE_SIZE, S16_SCALE);
+    const toFloat = 1 / (S16_SCALE * S16_SCALE);
+    let i = 0;
+    while (i < frames) {
+      const n = Math.min(frames - i, this.hop - this.filled);
+      let energy = 0;
+      for (let c = 0; c < channels; c++) {
+        const sum = kWeightedSumOfSquaresS16(ints, i * step + c, n, step, this.filter, this.state, c * K_STATE_SIZE);
+        flushSubnormals(this.state, c * K_STATE_SIZE, 1e-30 * S16_SCALE);
+        energy += this.weights[c]! * (sum * toFloat);
+      }
+      this.current += energy;
+      this.filled += n;
+      i += n;
+      if (this.filled === this.hop) this.closeSub();
+    }
+    for (let c = 0; c < channels; c++) scaleState(this.state, c * K_STATE_SIZE, 1 / S16_SCALE);
+  }
+
+  private addConverted(kind: SampleKind, bytes: Uint8Array, frames: number, stride: number): void {
+    const scratch = (this.scratch ??= Array.from({ length: this.weights.length }, () => new Float32Array(SCRATCH_FRAMES)));
+    for (let i = 0; i < frames; i += SCRATCH_FRAMES) {
+      const n = Math.min(SCRATCH_FRAMES, frames - i);
+      convertPcm(kind, bytes, i * stride, n, stride, scratch, 0);
+      this.add(scratch, 0, n);
+    }
+  }
+
   result(): LoudnessResult {
     const e = this.energies;
     const n = this.subs;
@@ -110,8 +178,9 @@ export class LoudnessMeter {
       }
     }
     let integratedLufs = -Infinity;
+    let relative = 0;
     if (gatedCount > 0) {
-      const relative = (gatedSum / gatedCount) * RELATIVE_GATE_INTEGRATED;
+      relative = (gatedSum / gatedCount) * RELATIVE_GATE_INTEGRATED;
       let sum = 0;
       let count = 0;
       for (let k = BLOCK_SUBS - 1; k < n; k++) {
@@ -136,11 +205,16 @@ export class LoudnessMeter {
       if (p > shortTermMax) shortTermMax = p;
       if (p > ABSOLUTE_GATE_POWER) shortTerm.push(p);
     }
+    const range = loudnessRange(shortTerm);
     return {
       integratedLufs,
-      loudnessRangeLu: loudnessRange(shortTerm),
+      loudnessRangeLu: range.lu,
       momentaryMaxLufs: toLufs(momentaryMax),
       shortTermMaxLufs: toLufs(shortTermMax),
+      integratedThresholdLufs: toLufs(relative),
+      rangeThresholdLufs: toLufs(range.gate),
+      rangeLowLufs: toLufs(range.low),
+      rangeHighLufs: toLufs(range.high),
     };
   }
 
@@ -160,8 +234,8 @@ export class LoudnessMeter {
  * EBU Tech 3342: relative gate 20 LU below the energy mean of the absolutely gated windows, then
  * the spread between the 10th and 95th percentiles (nearest rank, as libebur128 indexes them).
  */
-function loudnessRange(powers: number[]): number {
-  if (powers.length === 0) return 0;
+function loudnessRange(powers: number[]): { lu: number; gate: number; low: number; high: number } {
+  if (powers.length === 0) return { lu: 0, gate: 0, low: 0, high: 0 };
   let mean = 0;
   for (const p of powers) mean += p;
   mean /= powers.length;
@@ -170,7 +244,7 @@ function loudnessRange(powers: number[]): number {
   const n = kept.length;
   const low = kept[Math.floor((n - 1) * 0.1 + 0.5)]!;
   const high = kept[Math.floor((n - 1) * 0.95 + 0.5)]!;
-  return 10 * Math.log10(high / low);
+  return { lu: 10 * Math.log10(high / low), gate, low, high };
 }
 
 function toLufs(power: number): number {

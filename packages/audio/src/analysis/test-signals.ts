@@ -114,7 +114,15 @@ export function noise(seconds: number, amplitude: number, seed: number, sampleRa
   return { sampleRate, channels: Array.from({ length: channels }, () => Float32Array.from({ length: frames }, () => amplitude * (rnd() * 2 - 1))) };
 }
 
-export type FfmpegLoudness = { integratedLufs: number; loudnessRangeLu: number; truePeakDbfs: number };
+export type FfmpegLoudness = {
+  integratedLufs: number;
+  loudnessRangeLu: number;
+  truePeakDbfs: number;
+  integratedThresholdLufs: number;
+  rangeThresholdLufs: number;
+  rangeLowLufs: number;
+  rangeHighLufs: number;
+};
 
 /** Measures with Debian ffmpeg's ebur128 filter, through a 24-bit WAV in a temp dir (removed after). */
 export function ffmpegLoudness(audio: AudioBuffer): FfmpegLoudness {
@@ -130,10 +138,16 @@ export function ffmpegLoudness(audio: AudioBuffer): FfmpegLoudness {
       if (!m) throw new Error(`no ${pattern} in ffmpeg's summary:\n${summary}`);
       return m[1] === "-inf" ? -Infinity : Number(m[1]);
     };
+    // Two "Threshold:" lines: the integrated loudness's, then the range's.
+    const [integratedThreshold, rangeThreshold] = [...summary.matchAll(/Threshold:\s+(-?[\d.]+|-inf) LUFS/g)].map((m) => (m[1] === "-inf" ? -Infinity : Number(m[1])));
     return {
       integratedLufs: read(/I:\s+(-?[\d.]+|-inf) LUFS/),
       loudnessRangeLu: read(/LRA:\s+(-?[\d.]+) LU/),
       truePeakDbfs: read(/Peak:\s+(-?[\d.]+|-inf) dBFS/),
+      integratedThresholdLufs: integratedThreshold!,
+      rangeThresholdLufs: rangeThreshold!,
+      rangeLowLufs: read(/LRA low:\s+(-?[\d.]+|-inf) LUFS/),
+      rangeHighLufs: read(/LRA high:\s+(-?[\d.]+|-inf) LUFS/),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

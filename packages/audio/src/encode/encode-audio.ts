@@ -1,5 +1,5 @@
-import { unsupported } from "../errors";
-import { type AudioBuffer, type AudioFormat } from "../types";
+import { extensionOf } from "../audio-format";
+import { type AudioBuffer } from "../types";
 import { encodeWav, type WavBitDepth } from "../wav/wav-encoder";
 import { AudioEncodeError, invalidOptions } from "./encode-error";
 import { encodeMp3 } from "./mp3-encoder";
@@ -17,6 +17,9 @@ export type EncodeOptions = {
   /** MP3 only (WAV is instant): 0..1 as the encoder goes. */
   onProgress?: (fraction: number) => void;
 };
+
+// Reading formats live apart from the encoders, so that code which only reads never loads them.
+export { audioFormatFromPath } from "../audio-format";
 
 const BIT_DEPTHS: readonly number[] = [16, 24, 32];
 
@@ -42,17 +45,6 @@ export function encodeAudio(audio: AudioBuffer, opts: EncodeOptions): Uint8Array
 }
 
 /**
- * The format of a file to read, from its extension (case-insensitive): .wav/.wave, .mp3, .flac.
- * Throws AudioDecodeError UNSUPPORTED_TYPE for anything else.
- */
-export function audioFormatFromPath(path: string): AudioFormat {
-  const ext = extensionOf(path);
-  if (ext === "wav" || ext === "wave") return "wav";
-  if (ext === "mp3" || ext === "flac") return ext;
-  throw unsupported(`Cannot tell the audio format of "${path}" from its extension: use .wav, .mp3 or .flac.`, { path });
-}
-
-/**
  * The format of a file to write, from its extension: .wav/.wave or .mp3. FLAC is refused with
  * AudioEncodeError UNSUPPORTED_FORMAT (it can be read, not written).
  */
@@ -72,10 +64,4 @@ function unsupportedOutput(what: string): AudioEncodeError {
       : `Cannot write audio as ${what}: the studio writes .wav or .mp3.`,
     { format: what },
   );
-}
-
-function extensionOf(path: string): string {
-  const name = path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1);
-  const dot = name.lastIndexOf(".");
-  return dot <= 0 ? "" : name.slice(dot + 1).toLowerCase();
 }

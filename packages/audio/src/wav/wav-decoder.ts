@@ -225,6 +225,57 @@ export class WavDecoder implements StreamDecoder {
     return frames > 0 ? block : null;
   }
 
+  /** The `fmt ` chunk, once read: how the frames that `readPcm` hands out are laid out. */
+  get format(): WavFormat | null {
+    return this.fmt;
+  }
+
+  /**
+   * Instead of `read()` (use one or the other): the next whole frames exactly as the file stores
+   * them, interleaved, `format.blockAlign` bytes each, for a reader that fuses the conversion into
+   * its own loop (LoudnessMeter.addPcm). A view of the pushed chunk (or of the frame carried over
+   * from the previous one), valid until the next call; null when the chunk is used up.
+   */
+  readPcm(): { bytes: Uint8Array; frames: number } | null {
+    const input = this.input;
+    if (!input) return null;
+    const stride = this.fmt!.blockAlign;
+    let pos = this.inputPos;
+    let avail = Math.min(input.length - pos, this.dataLeft);
+
+    if (this.partialLen > 0) {
+      const n = Math.min(stride - this.partialLen, avail);
+      this.partial.set(input.subarray(pos, pos + n), this.partialLen);
+      this.partialLen += n;
+      this.dataLeft -= n;
+      if (this.partialLen < stride) return this.consumed();
+      this.partialLen = 0;
+      this.inputPos = pos + n;
+      if (this.dataLeft === 0) this.finish();
+      return { bytes: this.partial, frames: 1 };
+    }
+
+    const frames = Math.floor(avail / stride);
+    const bytes = input.subarray(pos, pos + frames * stride);
+    pos += frames * stride;
+    this.dataLeft -= frames * stride;
+    avail -= frames * stride;
+    // Keep the start of a frame that the next chunk completes.
+    this.partial.set(input.subarray(pos, pos + avail));
+    this.partialLen = avail;
+    this.dataLeft -= avail;
+    this.consumed();
+    if (this.dataLeft === 0) this.finish();
+    return frames > 0 ? { bytes, frames } : null;
+  }
+
+  /** Whatever follows the audio (LIST, id3, pad byte) cannot change it and is not read. */
+  private finish(): void {
+    this.state = "done";
+    this.input = null;
+    this.inputPos = 0;
+  }
+
   private consumed(): null {
     this.input = null;
     this.inputPos = 0;

@@ -14,13 +14,13 @@ function param(params: Record<string, string | string[] | undefined>, name: stri
 /** The handlers behind the upload and file routes (exported bare so tests can bind their own database). */
 export const assetHandlers = {
   /** POST /api/upload/{audio,midi,image}, multipart with one `file` → `{success, path, asset}` (201). */
-  upload: async ({ request, ctx, params }) => {
+  upload: async ({ request, ctx, params, body }) => {
     const { userId } = requireSession(ctx);
     const kind = param(params, "kind");
     if (!(UPLOAD_KINDS as readonly string[]).includes(kind)) {
       throw new AppError("NOT_FOUND", `No upload route for "${kind}"; use audio, midi or image.`);
     }
-    return ok(await uploadAsset(ctx, userId, request, kind as (typeof UPLOAD_KINDS)[number]), { status: 201 });
+    return ok(await uploadAsset(ctx, userId, { headers: request.headers, body }, kind as (typeof UPLOAD_KINDS)[number]), { status: 201 });
   },
   /** GET /api/files/:assetId (`?download` for an attachment), with Range support. */
   file: async ({ request, ctx, params }) => serveAssetFile(ctx, requireSession(ctx).userId, request, param(params, "assetId"), "file"),
