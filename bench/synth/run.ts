@@ -5,14 +5,19 @@
  *   pnpm bench:synth        (or: cd bench && pnpm exec tsx synth/run.ts)
  *
  * Each measurement is its own process (sing-once.ts) so that peak RSS and first-use costs belong to
- * it: "cold" is the first `sing` in a fresh process (it loads the CMU dictionary and runs each
- * ONNX session for the first time; loading the voice, which creates the sessions, is shown beside
- * it), "warm" the later calls in that process, as a jobs worker that keeps the voice loaded makes
- * them. Cases run in rounds whose order alternates, so load drifts from other users of the
- * machine hit every case; figures are medians. Targets: compute per audio second at 300 s ≤ 1.3×
- * that at 10 s; 60 s of audio in under 1.2 s on one core; peak RSS < 500 MB for a 10-minute song,
- * checked with the usual short lines and again with long lines, whose phrases reach sing()'s
- * 12 s cap (the vocoder's buffers, and so the peak, follow the longest phrase).
+ * it: "cold" is the first `sing` in a fresh process (it opens the pronouncing dictionary and runs
+ * each ONNX session for the first time; loading the voice, which creates the sessions, is shown
+ * beside it), "warm" the later calls in that process, as a jobs worker that keeps the voice loaded
+ * makes them. The sessions run as loadVoicebank makes them, one onnxruntime thread each; one case
+ * gives onnxruntime its own thread pools instead, and one pins the whole process to one CPU.
+ * Before any of it, this process makes the compact pronouncing dictionary ready (generating its
+ * cache file if this install has none yet) and says which it was, so no measured process pays
+ * for that one-time step. Cases run in rounds whose order alternates, so load drifts from other
+ * users of the machine hit every case; figures are medians. Targets: compute per audio second at
+ * 300 s ≤ 1.3× that at 10 s; 60 s of audio in under 1.2 s on one core, cold as well as warm; peak
+ * RSS < 500 MB for a 10-minute song, on its first render and a second one in the same process,
+ * checked with the usual short lines and again with long lines, whose phrases reach
+ * MAX_PHRASE_SECONDS (the vocoder's buffers, and so the peak, follow the longest phrase).
  * A process that fails is reported with its stderr, the other cases still run, and the exit code
  * is 1.
  */
@@ -21,10 +26,20 @@ import { createRequire } from "node:module";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { join, relative } from "node:path";
 import { findWorkspaceRoot } from "@mini-studio/config";
-import { alignSyllables, DEFAULT_VOICE_NAME, DEFAULT_VOICE_VERSION, generateMelody, layoutPhrases, parseLyrics, writeDefaultVoice } from "@mini-studio/synth";
+import {
+  alignSyllables,
+  DEFAULT_VOICE_NAME,
+  DEFAULT_VOICE_VERSION,
+  generateMelody,
+  layoutPhrases,
+  loadCmuDictionary,
+  MAX_PHRASE_SECONDS,
+  parseLyrics,
+  writeDefaultVoice,
+} from "@mini-studio/synth";
 import { benchDir, failureOf, runTimed, shellQuote } from "../support/child";
 import { songLyrics } from "./lyrics";
-import type { SingOnceReport, SingRun } from "./sing-once";
+import type { SessionThreads, SingOnceReport, SingRun } from "./sing-once";
 
 const ROOT = findWorkspaceRoot();
 const SING_ONCE = relative(ROOT, join(import.meta.dirname, "sing-once.ts"));
@@ -42,7 +57,7 @@ const TARGETS = { scaling: 1.3, sixtySeconds: 1.2, peakRssMB: 500 } as const;
 /** CPU 0 only, for the whole process: Node, its GC threads and onnxruntime's pool share it. */
 const PIN = ["taskset", "-c", "0"];
 
-type Case = { key: string; label: string; seconds: number; syllablesPerLine: number; warm: number; pinned: boolean };
+type Case = { key: string; label: string; seconds: number; syllablesPerLine: number; warm: number; pinned: boolean; threads: SessionThreads };
 type CaseResult = { case: Case; lines: number; argv: string[]; reports: SingOnceReport[]; processWallS: number[]; failures: string[] };
 type Spawned = { ok: true; seconds: number; stdout: string } | { ok: false; seconds: number; message: string };
 
@@ -113,7 +128,21 @@ type Summary = {
   syllables: number;
   phrases: { count: number; longestS: number };
   warm: { wallS: number; cpuS: number; text: number; acoustic: number; vocoder: number; peakRssMB: number };
-  cold: { bootS: number; importS: number; loadS: number; wallS: number; cpuS: number; text: number; acoustic: number; vocoder: number; peakRssMB: number; processWallS: number };
+  cold: {
+    bootS: number;
+    importS: number;
+    loadS: number;
+    wallS: number;
+    cpuS: number;
+    text: number;
+    dictionaryS: number;
+    acoustic: number;
+    vocoder: number;
+    peakRssMB: number;
+    processWallS: number;
+    /** Node and tsx starting, the import, loading the voice and the first sing: a fresh process's first song. */
+    toFirstSongS: number;
+  };
   peakAfterLoadMB: number;
   threads: string;
 };
@@ -146,10 +175,12 @@ function summarize(result: CaseResult): Summary | null {
       wallS: of(cold, (r) => r.wallS),
       cpuS: of(cold, (r) => r.cpuS),
       text: of(cold, (r) => r.timings.text),
+      dictionaryS: median(reports.map((r) => r.dictionary.seconds)),
       acoustic: of(cold, (r) => r.timings.acoustic),
       vocoder: of(cold, (r) => r.timings.vocoder),
       peakRssMB: mb(of(cold, (r) => r.peakRssKB)),
       processWallS: median(result.processWallS),
+      toFirstSongS: median(reports.map((r) => r.bootS + r.importS + r.loadS + r.cold.wallS)),
     },
     peakAfterLoadMB: mb(median(reports.map((r) => r.peakRssAfterLoadKB))),
     threads: [...threadSets].join(", "),
@@ -193,11 +224,13 @@ function report(results: CaseResult[], sums: Map<string, Summary | null>): void 
     ["import @mini-studio/synth", ...v((s) => `${fixed(s.cold.importS, 3)} s`)],
     ["loadVoicebank (ONNX sessions)", ...v((s) => `${fixed(s.cold.loadS, 3)} s`)],
     ["first sing(): wall", ...v((s) => `${fixed(s.cold.wallS, 3)} s`)],
-    ["  text (CMU dictionary load)", ...v((s) => share(s.cold.text, s.cold.wallS))],
+    ["  text", ...v((s) => share(s.cold.text, s.cold.wallS))],
+    ["    of which opening the dictionary", ...v((s) => `${fixed(s.cold.dictionaryS * 1000, 1)} ms`)],
     ["  acoustic", ...v((s) => share(s.cold.acoustic, s.cold.wallS))],
     ["  vocoder", ...v((s) => share(s.cold.vocoder, s.cold.wallS))],
     ["first sing(): real-time factor", ...v((s) => `${fixed(s.audioS / s.cold.wallS, 1)}×`)],
     ["load + first sing", ...v((s) => `${fixed(s.cold.loadS + s.cold.wallS, 3)} s`)],
+    ["start + import + load + first sing", ...v((s) => `${fixed(s.cold.toFirstSongS, 3)} s`)],
     ["compute s per audio s (first sing)", ...v((s) => fixed(s.cold.wallS / s.audioS, 4))],
     ["cores busy (CPU / wall)", ...v((s) => fixed(s.cold.cpuS / s.cold.wallS, 2))],
     ["whole process (spawn to exit)", ...v((s) => `${fixed(s.cold.processWallS, 2)} s`)],
@@ -219,15 +252,21 @@ function report(results: CaseResult[], sums: Map<string, Summary | null>): void 
   }
   const sixty = sums.get("60");
   const pinned = sums.get("60-pinned");
+  const pools = sums.get("60-ort");
   if (sixty) {
     const verdict = (s: number) => (s < TARGETS.sixtySeconds ? "met" : "NOT met");
     const line = (label: string, s: Summary, wall: number) =>
-      `    ${label.padEnd(48)} ${fixed(wall, 3)} s for ${fixed(s.audioS, 1)} s = ${fixed(s.audioS / wall, 0)}× real time: ${verdict(wall)}`;
+      `    ${label.padEnd(62)} ${fixed(wall, 3)} s for ${fixed(s.audioS, 1)} s = ${fixed(s.audioS / wall, 0).padStart(3)}× real time: ${verdict(wall)}`;
     console.log(`  ${fixed(sixty.audioS, 0)} s of audio in under ${TARGETS.sixtySeconds} s (≥ 50× real time on one core)`);
-    console.log(line("warm, onnxruntime defaults", sixty, sixty.warm.wallS));
-    if (pinned) console.log(line(`warm, process pinned to one CPU (${PIN.join(" ")})`, pinned, pinned.warm.wallS));
-    console.log(line("first sing in a fresh process", sixty, sixty.cold.wallS));
-    console.log(line("load voice + first sing", sixty, sixty.cold.loadS + sixty.cold.wallS));
+    console.log("   cold: the first song of a fresh process (one onnxruntime thread per session)");
+    console.log(line("first sing()", sixty, sixty.cold.wallS));
+    console.log(line("load the voice + first sing()", sixty, sixty.cold.loadS + sixty.cold.wallS));
+    console.log(line("node + tsx start + import + load + first sing()", sixty, sixty.cold.toFirstSongS));
+    if (pinned) console.log(line(`load + first sing(), process pinned to one CPU`, pinned, pinned.cold.loadS + pinned.cold.wallS));
+    console.log("   warm: later songs in the same process");
+    console.log(line("one onnxruntime thread per session (loadVoicebank's default)", sixty, sixty.warm.wallS));
+    if (pinned) console.log(line(`the same, process pinned to one CPU (${PIN.join(" ")})`, pinned, pinned.warm.wallS));
+    if (pools) console.log(line("onnxruntime's own thread pools (for comparison)", pools, pools.warm.wallS));
   }
   for (const [key, how] of [
     ["memory", `lines of ${SHORT_LINE} syllables`],
@@ -267,22 +306,31 @@ async function main(): Promise<void> {
     const writeS = (performance.now() - mark) / 1000;
 
     mark = performance.now();
+    const dictionary = loadCmuDictionary();
+    const dictionaryS = (performance.now() - mark) / 1000;
+
+    mark = performance.now();
     const pinAvailable = (await runChild([...PIN, "true"])).ok;
-    const base = { syllablesPerLine: SHORT_LINE, warm: WARM_RUNS, pinned: false };
+    const base = { syllablesPerLine: SHORT_LINE, warm: WARM_RUNS, pinned: false, threads: "1" as const };
     const cases: Case[] = [
       ...LENGTHS.map((seconds) => ({ ...base, key: `${seconds}`, label: `~${seconds} s`, seconds })),
       ...(pinAvailable ? [{ ...base, key: "60-pinned", label: "~60 s, one CPU", seconds: 60, pinned: true }] : []),
+      { ...base, key: "60-ort", label: "~60 s, ort pools", seconds: 60, threads: "ort" },
       { ...base, key: "memory", label: `~${MEMORY_SECONDS} s (memory)`, seconds: MEMORY_SECONDS, warm: 1 },
       { ...base, key: "memory-long", label: `~${MEMORY_SECONDS} s, long lines`, seconds: MEMORY_SECONDS, syllablesPerLine: LONG_LINE, warm: 1 },
     ];
     const results: CaseResult[] = cases.map((c) => {
       const lines = linesFor(c.seconds, c.syllablesPerLine);
-      const args = [voiceDir, String(lines), String(c.warm), String(c.syllablesPerLine)];
+      const args = [voiceDir, String(lines), String(c.warm), String(c.syllablesPerLine), c.threads];
       const argv = [...(c.pinned ? PIN : []), "node", "--import", "tsx", SING_ONCE, ...args];
       return { case: c, lines, argv, reports: [], processWallS: [], failures: [] };
     });
     const calibrateS = (performance.now() - mark) / 1000;
     process.stderr.write(`wrote the default voice in ${writeS.toFixed(2)} s (${voiceDir}); sized the songs in ${calibrateS.toFixed(2)} s\n`);
+    const dictionaryHow =
+      dictionary.from === "cache"
+        ? `opened from its cache in ${fixed(dictionaryS * 1000, 1)} ms`
+        : `generated from cmu-pronouncing-dictionary in ${fixed(dictionaryS, 2)} s, once for this install (${dictionary.written ? "cache written" : "the cache could not be written, so every process generates it"})`;
 
     console.log("Machine");
     console.log(`  CPU               ${cpus()[0]?.model ?? "unknown"}, ${availableParallelism()} cores`);
@@ -290,13 +338,14 @@ async function main(): Promise<void> {
     console.log(`  onnxruntime-node  ${onnxruntimeVersion()} (CPU)`);
     console.log(`  load average      ${loadAtStart.map((x) => x.toFixed(2)).join(" ")} (1, 5, 15 min) at the start`);
     console.log(
-      `onnxruntime sessions: as loadVoicebank creates them, with onnxruntime's default thread pools. loadVoicebank takes no session options,` +
-        ` so intraOpNumThreads/interOpNumThreads = 1 cannot be set from outside; the one-core figure pins the whole process with ${PIN.join(" ")}` +
+      `onnxruntime sessions: as loadVoicebank creates them, intraOpNumThreads = interOpNumThreads = 1 (its default); "ort pools" passes 0 for onnxruntime's own pools;` +
+        ` "one CPU" also pins the whole process (Node, its GC threads, onnxruntime) with ${PIN.join(" ")}` +
         (pinAvailable ? "." : " — but taskset is not available here, so there is none."),
     );
+    console.log(`Pronouncing dictionary: ${dictionary.entries} entries, ${dictionaryHow}: ${dictionary.file}`);
     console.log(`Voice: built-in "${DEFAULT_VOICE_NAME}" version ${DEFAULT_VOICE_VERSION}, written by writeDefaultVoice into a temporary folder`);
     console.log(
-      `Lyrics: bench/synth/lyrics.ts, lines of ${SHORT_LINE} syllables of common English words (${LONG_LINE} for "long lines"); melody generated at ${MELODY.bpm} bpm, ${MELODY.key} ${MELODY.scale}, seed ${MELODY.seed}`,
+      `Lyrics: bench/synth/lyrics.ts, lines of ${SHORT_LINE} syllables of common English words (${LONG_LINE} for "long lines"); melody generated at ${MELODY.bpm} bpm, ${MELODY.key} ${MELODY.scale}, seed ${MELODY.seed}; phrases cut at ${MAX_PHRASE_SECONDS} s`,
     );
     console.log(`Commands (cwd ${ROOT}; <voice> = ${voiceDir}):`);
     for (const r of results) console.log(`  ${r.case.label.padEnd(22)} ${shellQuote(r.argv).replace(voiceDir, "<voice>")}`);

@@ -3,13 +3,16 @@
  * times more, and prints one JSON line (SingOnceReport) on stdout. Run by run.ts, one process per
  * measurement, so that peak RSS and first-use costs belong to that measurement alone:
  *
- *   node --import tsx bench/synth/sing-once.ts <voice-dir> <lines> <warm-runs> [<syllables-per-line>]
+ *   node --import tsx bench/synth/sing-once.ts <voice-dir> <lines> <warm-runs> [<syllables-per-line>] [<threads>]
  *
- * The library is imported dynamically so that its import (tsx compiling the sources) is timed
- * apart from loading the voice and from the first `sing`.
+ * <threads> is `1` (loadVoicebank's default: one onnxruntime thread per session) or `ort`
+ * (intraOpNumThreads/interOpNumThreads 0: onnxruntime's own pools, a thread per core each).
+ *
+ * The library is imported dynamically so that its import (tsx compiling the sources, and the
+ * @mini-studio/audio package it uses) is timed apart from Node starting, loading the voice and the
+ * first `sing`.
  */
 import { readFileSync } from "node:fs";
-import { songLyrics } from "./lyrics";
 
 /** What one `sing` call cost. */
 export type SingRun = {
@@ -38,12 +41,18 @@ export type SingOnceReport = {
   loadS: number;
   /** OS threads of the process before and after loadVoicebank (onnxruntime's pools show here). */
   threads: { beforeLoad: number | null; afterLoad: number | null };
+  /** The session threads asked for: "1" (the library's default) or "ort" (onnxruntime's pools). */
+  sessionThreads: SessionThreads;
+  /** How the first sing found the pronouncing dictionary: its cache file, or generated it. */
+  dictionary: { from: string; seconds: number };
   peakRssAfterLoadKB: number;
   cold: SingRun;
   warm: SingRun[];
   /** Whole process, start to the report: user + system CPU seconds. */
   processCpuS: number;
 };
+
+export type SessionThreads = "1" | "ort";
 
 function threadCount(): number | null {
   try {
@@ -61,23 +70,27 @@ function cpuSeconds(since?: NodeJS.CpuUsage): number {
 
 async function main(): Promise<void> {
   const bootS = performance.now() / 1000;
-  const [voiceDir, linesArg, warmArg, perLineArg] = process.argv.slice(2);
+  const [voiceDir, linesArg, warmArg, perLineArg, threadsArg = "1"] = process.argv.slice(2);
   const lines = Number(linesArg);
   const warmRuns = Number(warmArg ?? 1);
   const syllablesPerLine = Number(perLineArg ?? 8);
   const whole = (x: number, min: number) => Number.isInteger(x) && x >= min;
-  if (!voiceDir || !whole(lines, 1) || !whole(warmRuns, 0) || !whole(syllablesPerLine, 1)) {
-    throw new Error("usage: sing-once.ts <voice-dir> <lines> <warm-runs> [<syllables-per-line>]");
+  if (!voiceDir || !whole(lines, 1) || !whole(warmRuns, 0) || !whole(syllablesPerLine, 1) || (threadsArg !== "1" && threadsArg !== "ort")) {
+    throw new Error("usage: sing-once.ts <voice-dir> <lines> <warm-runs> [<syllables-per-line>] [1|ort]");
   }
-  const lyrics = songLyrics(lines, { syllablesPerLine });
+  const sessionThreads: SessionThreads = threadsArg;
 
   let mark = performance.now();
-  const { layoutPhrases, loadVoicebank, sing } = await import("@mini-studio/synth");
+  const { layoutPhrases, loadCmuDictionary, loadVoicebank, sing } = await import("@mini-studio/synth");
   const importS = (performance.now() - mark) / 1000;
+  // After the timed import: lyrics.ts imports @mini-studio/audio, which the library's import counts.
+  const { songLyrics } = await import("./lyrics");
+  const lyrics = songLyrics(lines, { syllablesPerLine });
 
   const beforeLoad = threadCount();
   mark = performance.now();
-  const voice = await loadVoicebank(voiceDir);
+  const sessionOptions = sessionThreads === "ort" ? { intraOpNumThreads: 0, interOpNumThreads: 0 } : {};
+  const voice = await loadVoicebank(voiceDir, { sessionOptions });
   const loadS = (performance.now() - mark) / 1000;
   const afterLoad = threadCount();
   const peakRssAfterLoadKB = process.resourceUsage().maxRSS;
@@ -109,6 +122,8 @@ async function main(): Promise<void> {
 
   try {
     const cold = await once();
+    // Already made ready by the first sing: this reports how, and what it cost then.
+    const { from, seconds } = loadCmuDictionary();
     const warm: SingRun[] = [];
     for (let i = 0; i < warmRuns; i++) warm.push(await once());
     const report: SingOnceReport = {
@@ -120,6 +135,8 @@ async function main(): Promise<void> {
       importS,
       loadS,
       threads: { beforeLoad, afterLoad },
+      sessionThreads,
+      dictionary: { from, seconds },
       peakRssAfterLoadKB,
       cold,
       warm,

@@ -46,6 +46,19 @@ describe("vocoder", () => {
     expect(estimatePitch(middle(wav, 80), SAMPLE_RATE)).toBeLessThan(220 * 1.01);
   });
 
+  it.each([82, 880])("sings a steady /aa/ at %d Hz with that pitch (±1 %%)", async (hz) => {
+    const wav = await vocode(steadyMel("aa", 60), constant(60, hz));
+    expect(Math.abs(estimatePitch(middle(wav, 80), SAMPLE_RATE) / hz - 1)).toBeLessThan(0.01);
+  });
+
+  // A bass note uses all 64 harmonics, where reading the wavetable between its points errs most.
+  it("keeps /aa/'s first formant within 15 per cent of the table on a bass note (82 Hz)", async () => {
+    const wav = await vocode(steadyMel("aa", 60), constant(60, 82));
+    const [f1] = estimateFormants(decimate(middle(wav), 4), SAMPLE_RATE / 4, 12) as [number];
+    const [target] = formantTargets("aa") as [number];
+    expect(Math.abs(f1 / target - 1)).toBeLessThan(0.15);
+  });
+
   it.each(["aa", "iy", "uw"] as const)("puts /%s/'s first two formants within 15 per cent of the table (LPC on a 40 ms frame)", async (vowel) => {
     const wav = await vocode(steadyMel(vowel, 60), constant(60, 220));
     const formants = estimateFormants(decimate(middle(wav), 4), SAMPLE_RATE / 4, 12);

@@ -16,8 +16,13 @@
  * Time: every per-frame quantity is linearly interpolated to samples within its frame (frame t sits
  * at sample t·512, as a centred STFT puts it). Phase: per-frame cycle offsets are accumulated in
  * float64 and wrapped to [0, 1) before the per-sample ramp is added, so float32 keeps phase accurate
- * for signals of any length. Samples are laid out [T, 512] throughout, and harmonics are summed in
- * groups so the largest tensors are [T, 512, group] rather than [T·512, 64].
+ * for signals of any length. Samples are laid out [T, 512] throughout.
+ *
+ * Cost. The harmonics are not computed per sample: each frame's 64 amplitudes are summed once into
+ * a one-cycle wavetable (a MatMul with a constant sine table), and each sample reads it at its
+ * phase with linear interpolation. That is N·64 multiply-adds per frame in a GEMM instead of
+ * 512·64 sines, and it costs the same whatever the pitch, so the harmonics above the maximum
+ * voiced frequency that are zeroed anyway no longer cost anything either.
  */
 import { GraphBuilder, type Value } from "../onnx/graph";
 import { opsFor } from "../onnx/ops";
@@ -35,7 +40,11 @@ import {
 } from "./mel";
 
 export const HARMONICS = 64;
-export const HARMONIC_GROUP = 16;
+/**
+ * Points per cycle of each frame's wavetable. Linear interpolation between them is off by at most
+ * (2πk/N)²/8 of harmonic k's amplitude: −58 dB for the 64th, below −90 dB for the first ten.
+ */
+export const WAVETABLE_SIZE = 4096;
 /** Harmonics fade out between MAX_VOICED_HZ − VOICED_TAPER_HZ and MAX_VOICED_HZ; noise carries the band above. */
 export const MAX_VOICED_HZ = 5500;
 export const VOICED_TAPER_HZ = 600;
@@ -75,6 +84,18 @@ export function voicingOf(linearMel: ArrayLike<number>): number {
   };
   const r = Math.log(Math.max(mean(VOICING.lowBand), 1e-9)) - Math.log(Math.max(mean(VOICING.highBand), 1e-9));
   return Math.min(1, Math.max(0, 0.5 + (r - VOICING.center) / VOICING.width));
+}
+
+/**
+ * [K, N+1] table of sin(2π·k·n/N), harmonic k = 1..K down the rows, one cycle of phase along each;
+ * column N repeats column 0 so that reading between n and n+1 never wraps.
+ */
+function sineTable(harmonics: number, size: number): Float32Array {
+  const table = new Float32Array(harmonics * (size + 1));
+  for (let k = 1; k <= harmonics; k++) {
+    for (let n = 0; n <= size; n++) table[(k - 1) * (size + 1) + n] = Math.sin((2 * Math.PI * k * (n % size)) / size);
+  }
+  return table;
 }
 
 /** [128, bands] matrix whose column b averages the mel bins by band b's weights. */
@@ -154,22 +175,26 @@ export function buildVocoderGraph(): GraphBuilder {
   const jLin = g.const(Float32Array.from(j, (x) => x / SAMPLE_RATE), [1, HOP_SIZE]);
   const jSq = g.const(Float32Array.from(j, (x) => (x * x) / (2 * HOP_SIZE) / SAMPLE_RATE), [1, HOP_SIZE]);
   const cycles = o.frac(o.add(offsets, o.add(o.mul(f0pos, jLin), o.mul(df0, jSq)))); // [T,512]
-  const cycles3 = o.unsqueeze(cycles, [2]); // [T,512,1]
 
-  // Each sample is Σ_c x_c · (v_c + Δv_c · ramp) over components c (harmonic sines or noise bands)
-  // with per-frame weights v and their change Δv to the next frame. One batched MatMul of the
-  // [T,512,C] components with [T,C,2] = (v, Δv) gives [T,512,2]; the ramp combines the two columns
-  // once at the end, so no [T,512,C] weight tensor is ever built.
-  const weights = (v: Value, next: Value): Value => o.concat([o.unsqueeze(v, [2]), o.unsqueeze(o.sub(next, v), [2])], 2);
-  const rampPair = g.const(Float32Array.from({ length: HOP_SIZE * 2 }, (_, i) => (i % 2 === 0 ? 1 : Math.floor(i / 2) / HOP_SIZE)), [1, HOP_SIZE, 2]);
-
-  const parts: Value[] = [];
-  for (let start = 0; start < K; start += HARMONIC_GROUP) {
-    const end = Math.min(K, start + HARMONIC_GROUP);
-    const omega = g.float(Float32Array.from({ length: end - start }, (_, i) => 2 * Math.PI * (start + i + 1)), [1, 1, end - start]);
-    const sines = o.sin(o.mul(cycles3, omega)); // [T,512,G]
-    parts.push(o.matmul(sines, weights(o.slice(amp, start, end, 1), o.slice(ampNext, start, end, 1))));
-  }
+  // --- harmonic part: one wavetable per frame ----------------------------------------------------
+  // Σ_k a_k·sin(2πk·c) depends on the sample only through its phase c, so each frame's harmonics
+  // are summed once into a single-cycle table, and every sample reads its frame's table at its
+  // phase. The amplitudes change linearly to the next frame's, so a second table holds that change.
+  const sines = g.const(sineTable(K, WAVETABLE_SIZE), [K, WAVETABLE_SIZE + 1]);
+  const table = o.matmul(amp, sines); // [T,N+1]
+  const tableStep = o.matmul(o.sub(ampNext, amp), sines); // [T,N+1]
+  // [T,512] in [0, N); the clip only guards against a rounding to exactly 1 cycle, which would read past the table.
+  const pos = o.clip(o.mul(cycles, g.float(WAVETABLE_SIZE)), 0, WAVETABLE_SIZE - 1 / 1024);
+  const pos0 = o.floor(pos);
+  const posFrac = o.sub(pos, pos0);
+  const at0 = o.cast(pos0, "int64");
+  const at1 = o.add(at0, g.int64(1)); // ≤ N: the table's last column repeats its first
+  const read = (t: Value): Value => {
+    const v0 = o.gatherElements(t, at0, 1);
+    return o.add(v0, o.mul(posFrac, o.sub(o.gatherElements(t, at1, 1), v0)));
+  };
+  const ramp = g.const(Float32Array.from(j, (x) => x / HOP_SIZE), [1, HOP_SIZE]);
+  const harmonic = o.add(read(table), o.mul(read(tableStep), ramp)); // [T,512]
 
   // --- noise ------------------------------------------------------------------------------------
   const noiseW = bandAverages((f, b) => bandMask(f, NOISE_BAND_EDGES, b), bands);
@@ -181,12 +206,19 @@ export function buildVocoderGraph(): GraphBuilder {
   const unvoicedShare = o.max(o.sub(g.float(1), voiced), g.float(VOICING.aspiration)); // [T,1]
   const bandMix = o.add(isHigh, o.mul(o.sub(g.float(1), isHigh), unvoicedShare)); // [T,B]
   const gain = o.mul(bandLevel, bandMix);
-  const table = g.const(bandNoiseTable(NOISE_TABLE_LENGTH, NOISE_BAND_EDGES, SAMPLE_RATE), [NOISE_TABLE_LENGTH, bands]);
-  const frameStart = o.mul(o.unsqueeze(g.op("Range", [g.int64(0), o.squeeze(T, [0]), g.int64(1)]), [1]), g.int64(HOP_SIZE)); // [T,1]
-  const sampleIdx = g.op("Mod", [o.add(frameStart, g.int64(Array.from(j), [1, HOP_SIZE])), g.int64(NOISE_TABLE_LENGTH)]); // [T,512]
-  parts.push(o.matmul(o.gather(table, sampleIdx, 0), weights(gain, nextFrame(gain)))); // [T,512,2]
+  // Sample t·512 + j of the loop: the loop is a whole number of frames long, so frame t reads block
+  // t mod blocks whole, one Gather of [512, B] blocks rather than one index per sample.
+  const blocks = NOISE_TABLE_LENGTH / HOP_SIZE;
+  const noiseTable = g.const(bandNoiseTable(NOISE_TABLE_LENGTH, NOISE_BAND_EDGES, SAMPLE_RATE), [blocks, HOP_SIZE, bands]);
+  const frameBlock = g.op("Mod", [g.op("Range", [g.int64(0), o.squeeze(T, [0]), g.int64(1)]), g.int64(blocks)]); // [T]
+  const noiseBands = o.gather(noiseTable, frameBlock, 0); // [T,512,B]
+  // Σ_b x_b · (g_b + Δg_b · ramp): one batched MatMul with [T,B,2] = (g, Δg) gives [T,512,2], and
+  // the ramp combines the two columns, so no [T,512,B] weight tensor is ever built.
+  const gainPair = o.concat([o.unsqueeze(gain, [2]), o.unsqueeze(o.sub(nextFrame(gain), gain), [2])], 2);
+  const rampPair = g.const(Float32Array.from({ length: HOP_SIZE * 2 }, (_, i) => (i % 2 === 0 ? 1 : Math.floor(i / 2) / HOP_SIZE)), [1, HOP_SIZE, 2]);
+  const noise = o.reduceSum(o.mul(o.matmul(noiseBands, gainPair), rampPair), [2]); // [T,512]
 
-  const y = o.reduceSum(o.mul(g.op("Sum", parts), rampPair), [2]); // [T,512]
+  const y = o.add(harmonic, noise); // [T,512]
 
   // --- out: soft limit, flatten to [1, T·512] ------------------------------------------------------
   const mag = o.abs(y);

@@ -4,4 +4,4 @@ export { wordToPhonemes } from "./word-to-phonemes";
 export { letterToSound } from "./letter-to-sound";
 export { syllabify, isLegalOnset, type PhonemeSyllable } from "./syllabify";
 export { ARPABET_VOWELS, ARPABET_CONSONANTS, isVowel } from "./phonemes";
-export { loadCmuDictionary } from "./cmu-dictionary";
+export { loadCmuDictionary, type CmuDictionaryStatus } from "./cmu-dictionary";

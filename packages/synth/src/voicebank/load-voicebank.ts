@@ -318,15 +318,25 @@ function switches(files: VoicebankFiles): AcousticSwitches {
   };
 }
 
-/** How the ONNX sessions run: e.g. `{ intraOpNumThreads: 1 }` for a worker that owns one core. */
+/** How the ONNX sessions run; the options given are laid over SESSION_DEFAULTS. */
 export type LoadVoicebankOptions = { sessionOptions?: InferenceSession.SessionOptions };
+
+/**
+ * One thread per session unless the caller asks for more. onnxruntime's default is a pool per
+ * session with a thread per core that spins while it waits; with two sessions, and jobs singing
+ * side by side, those pools fight each other and every other process for the cores. On a busy
+ * 2-core machine the built-in voice sang 60 s in 0.4–1.7 s with the default pools against 0.2–0.5 s
+ * with one thread (bench/synth). Songs scale by rendering side by side, not by splitting one.
+ */
+export const SESSION_DEFAULTS: Readonly<InferenceSession.SessionOptions> = { intraOpNumThreads: 1, interOpNumThreads: 1 };
 
 /** Opens both models and checks them against the files; releases them again on failure. */
 export async function openVoicebankModels(files: VoicebankFiles, opts: LoadVoicebankOptions = {}): Promise<Voicebank> {
   const voice = files.name;
   const acousticLabel = files.config.raw.acoustic;
   const vocoderLabel = `${files.vocoderYamlLabel.replace(/vocoder\.yaml$/, "")}${basename(files.vocoderConfig.modelPath)}`;
-  const acoustic = await openModel(voice, files.acousticPath, acousticLabel, opts.sessionOptions);
+  const sessionOptions = { ...SESSION_DEFAULTS, ...opts.sessionOptions };
+  const acoustic = await openModel(voice, files.acousticPath, acousticLabel, sessionOptions);
   let vocoder: Awaited<ReturnType<typeof openModel>> | null = null;
   try {
     checkAcousticModel(voice, acousticLabel, acoustic, switches(files), files.mel.numMelBins);
@@ -337,7 +347,7 @@ export async function openVoicebankModels(files: VoicebankFiles, opts: LoadVoice
         file: acousticLabel,
       });
     }
-    vocoder = await openModel(voice, files.vocoderConfig.modelPath, vocoderLabel, opts.sessionOptions);
+    vocoder = await openModel(voice, files.vocoderConfig.modelPath, vocoderLabel, sessionOptions);
     checkVocoderModel(voice, vocoderLabel, vocoder, files.vocoderConfig.mel.numMelBins, files.vocoderYamlLabel);
   } catch (e) {
     await Promise.all([acoustic.session.release(), vocoder?.session.release()]);
