@@ -42,6 +42,19 @@ export function runSteps(audio: AudioBuffer, steps: ChainStep[], onProgress: Pro
   return current;
 }
 
+/**
+ * Runs the processors over `frames` frames of `block` from `at`, cut into cache-sized pieces from
+ * `at`: a decoded block may be large. Where the pieces fall is part of the result (an effect may
+ * update its state once per piece), so both threads of a pipelined chain cut the same way.
+ */
+export function processBlock(processors: BlockProcessor[], block: Float32Array[], frames: number, at = 0): void {
+  if (processors.length === 0) return;
+  for (let start = at; start < at + frames; start += BLOCK_FRAMES) {
+    const end = Math.min(at + frames, start + BLOCK_FRAMES);
+    for (const process of processors) process(block, start, end);
+  }
+}
+
 function runBlocks(channels: Float32Array[], processors: BlockProcessor[], onProgress: Progress): void {
   const frames = channels[0]?.length ?? 0;
   // About a hundred progress calls per run, whatever its length.

@@ -135,10 +135,14 @@ export const fadeInEffect = streamingEffect({
   schema: ZFadeInEffectSchema,
   create({ duration_s, shape }, { sampleRate }) {
     const length = Math.round(duration_s * sampleRate);
+    // Frames seen so far: `start` indexes the caller's block, which is not always the whole signal.
+    let position = 0;
     return (channels, start, end) => {
-      if (start >= length) return;
-      const stop = Math.min(end, length);
-      for (const ch of channels) applyFadeRun(ch, start, 1, stop - start, start, length, shape);
+      const at = position;
+      position += end - start;
+      if (at >= length) return;
+      const count = Math.min(end - start, length - at);
+      for (const ch of channels) applyFadeRun(ch, start, 1, count, at, length, shape);
     };
   },
 });

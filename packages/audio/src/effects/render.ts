@@ -1,8 +1,11 @@
+import { ChainStage } from "../off-thread/chain-stage";
 import { type AudioStream } from "../stream/open-audio-stream";
-import { BlockGatherer } from "../stream/gather";
-import { BLOCK_FRAMES, runSteps } from "./chain";
+import { BlockGatherer, sharedPlanar } from "../stream/gather";
+import { type AudioBuffer } from "../types";
+import { processBlock, runSteps, type ChainStep } from "./chain";
 import { chainSteps, type Effect } from "./catalog";
 import { type BlockProcessor, type Progress } from "./define";
+import { pipelineSplit } from "./pipeline-split";
 
 /** Receives the result block by block, in order; the block is reused once the promise settles. */
 export type BlockSink = (channels: Float32Array[], start: number, end: number) => void | Promise<void>;
@@ -11,6 +14,13 @@ export type RenderOptions = {
   onProgress?: Progress;
   /** How much of the source has been read, 0..1 (e.g. bytes of a file), for progress while decoding. */
   sourceFraction?: () => number;
+  /**
+   * Whether the streaming effects before the first whole-signal effect may run as two stages on two
+   * threads: "auto" when `pipelineSplit` says it pays, "never", or `{ split }` to cut before that
+   * effect of the chain whenever the file declares its length (for tests and measurements). The
+   * result is the same, sample for sample, either way.
+   */
+  pipeline?: "auto" | "never" | { split: number };
 };
 
 /** Blocks handed to the sink after a whole-signal effect: large enough for few writes, small enough to stay cheap. */
@@ -20,19 +30,27 @@ const OUTPUT_FRAMES = 1 << 18;
  * Runs a chain from a decoded stream to a sink, holding as little of the signal as the chain
  * allows. The streaming effects before the first whole-signal effect run on each block as it is
  * decoded. A chain of streaming effects only never holds the signal; otherwise the signal is
- * gathered once, after those effects, for the rest of the chain. Returns the frames written.
+ * gathered once, after those effects, for the rest of the chain. When that prefix is costly and
+ * the file long, it runs as two stages on two threads (`pipelineSplit` says where to cut). Returns
+ * the frames written.
  */
 export async function renderEffectChain(stream: AudioStream, chain: readonly Effect[], sink: BlockSink, opts: RenderOptions = {}): Promise<number> {
-  const { onProgress = () => {}, sourceFraction = () => 0 } = opts;
+  const { onProgress = () => {}, sourceFraction = () => 0, pipeline = "auto" } = opts;
   const steps = chainSteps(chain);
   const firstWhole = steps.findIndex((s) => s.definition.kind === "whole");
   const prefix = firstWhole === -1 ? steps : steps.slice(0, firstWhole);
   const rest = firstWhole === -1 ? [] : steps.slice(firstWhole);
   const format = { sampleRate: stream.info.sampleRate, channels: stream.info.channels };
-  const processors = prefix.map(({ definition, params }) => (definition.kind === "stream" ? definition.create(params, format) : unreachable()));
   // Progress shares: decoding with the streaming prefix, then the rest of the chain, then output.
   const streamShare = rest.length === 0 ? 1 : (1 + prefix.length) / (2 + steps.length);
   const restShare = rest.length === 0 ? 0 : (rest.length / (1 + rest.length)) * (1 - streamShare);
+  // Two threads need a declared length (one shared signal), a whole-signal tail to gather for, and
+  // the worker's entry in this build.
+  const canSplit = pipeline !== "never" && rest.length > 0 && stream.info.frames !== null && ChainStage.available();
+  const split = canSplit ? chooseSplit(prefix, stream, pipeline) : null;
+  const create = ({ definition, params }: ChainStep) => (definition.kind === "stream" ? definition.create(params, format) : unreachable());
+  const processors = (split === null ? prefix : prefix.slice(0, split)).map(create);
+  const stage = split === null ? null : startStage(prefix.slice(split), stream);
 
   if (rest.length === 0) {
     let frames = 0;
@@ -47,14 +65,20 @@ export async function renderEffectChain(stream: AudioStream, chain: readonly Eff
     return frames;
   }
 
-  const gathered = new BlockGatherer(stream.info.channels, stream.info.frames);
-  for await (const block of stream.blocks) {
-    const n = block[0]!.length;
-    processBlock(processors, block, n);
-    gathered.add(block);
-    onProgress(streamShare * sourceFraction());
+  let gatheredAudio: AudioBuffer;
+  if (stage) {
+    gatheredAudio = await renderPipelined(stream, processors, stage, (f) => onProgress(streamShare * f), sourceFraction);
+  } else {
+    const gathered = new BlockGatherer(stream.info.channels, stream.info.frames);
+    for await (const block of stream.blocks) {
+      const n = block[0]!.length;
+      processBlock(processors, block, n);
+      gathered.add(block);
+      onProgress(streamShare * sourceFraction());
+    }
+    gatheredAudio = gathered.audio(stream.info.sampleRate);
   }
-  const audio = runSteps(gathered.audio(stream.info.sampleRate), rest, (f) => onProgress(streamShare + restShare * f));
+  const audio = runSteps(gatheredAudio, rest, (f) => onProgress(streamShare + restShare * f));
   const frames = audio.channels[0]?.length ?? 0;
   const outputStart = streamShare + restShare;
   for (let start = 0; start < frames; start += OUTPUT_FRAMES) {
@@ -66,12 +90,49 @@ export async function renderEffectChain(stream: AudioStream, chain: readonly Eff
   return frames;
 }
 
-/** The decoder's block may be large; the effects see cache-sized pieces of it, in order. */
-function processBlock(processors: BlockProcessor[], block: Float32Array[], frames: number): void {
-  if (processors.length === 0) return;
-  for (let start = 0; start < frames; start += BLOCK_FRAMES) {
-    const end = Math.min(frames, start + BLOCK_FRAMES);
-    for (const process of processors) process(block, start, end);
+function chooseSplit(prefix: ChainStep[], stream: AudioStream, pipeline: Exclude<RenderOptions["pipeline"], "never" | undefined>): number | null {
+  if (pipeline !== "auto") return pipeline.split > 0 && pipeline.split < prefix.length ? pipeline.split : null;
+  const effects = prefix.map((s) => s.params as Effect);
+  return pipelineSplit(effects, { format: stream.info.container, frames: stream.info.frames!, channels: stream.info.channels });
+}
+
+function startStage(later: ChainStep[], stream: AudioStream): { stage: ChainStage; channels: Float32Array[] } {
+  const { channels: channelCount, sampleRate } = stream.info;
+  const frames = stream.info.frames!;
+  const { buffer, channels } = sharedPlanar(channelCount, frames);
+  const stage = ChainStage.start({ signal: buffer, channels: channelCount, frames, sampleRate, effects: later.map((s) => s.params as Effect) });
+  return { stage, channels };
+}
+
+/**
+ * The streaming effects as two stages: this thread decodes into the gathered signal and runs the
+ * first effects on each decoded block, in place; a worker follows block by block with the others.
+ * Both cut each block into the same pieces as `processBlock`, so every effect sees exactly what it
+ * sees on one thread. The stream declared its length and verifies it, so the signal is allocated once.
+ */
+async function renderPipelined(
+  stream: AudioStream,
+  processors: BlockProcessor[],
+  { stage, channels }: { stage: ChainStage; channels: Float32Array[] },
+  onProgress: Progress,
+  sourceFraction: () => number,
+): Promise<AudioBuffer> {
+  try {
+    let written = 0;
+    for await (const block of stream.blocks) {
+      if (stage.failure) throw stage.failure;
+      const n = block[0]!.length;
+      for (let ch = 0; ch < channels.length; ch++) channels[ch]!.set(block[ch]!.subarray(0, n), written);
+      processBlock(processors, channels, n, written);
+      written += n;
+      await stage.publish(written);
+      onProgress((sourceFraction() + stage.fraction()) / 2);
+    }
+    await stage.end();
+    return { sampleRate: stream.info.sampleRate, channels };
+  } catch (error) {
+    stage.stop();
+    throw error;
   }
 }
 

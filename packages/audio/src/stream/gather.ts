@@ -5,6 +5,21 @@ import { prefaultInBackground } from "./prefault";
 const PREFAULT_BYTES = 16 << 20;
 
 /**
+ * Planar channels of `frames` each in one SharedArrayBuffer, which another thread can fill or read.
+ * A large one is mapped in on another thread while the caller starts writing it.
+ */
+export function sharedPlanar(channelCount: number, frames: number): { buffer: SharedArrayBuffer; channels: Float32Array[] } {
+  const buffer = new SharedArrayBuffer(channelCount * frames * 4);
+  if (buffer.byteLength >= PREFAULT_BYTES) prefaultInBackground(buffer);
+  return { buffer, channels: planarViews(buffer, channelCount, frames) };
+}
+
+/** The channels laid out by `sharedPlanar`, as seen from any thread that holds the buffer. */
+export function planarViews(buffer: SharedArrayBuffer, channelCount: number, frames: number): Float32Array[] {
+  return Array.from({ length: channelCount }, (_, ch) => new Float32Array(buffer, ch * frames * 4, frames));
+}
+
+/**
  * Collects decoded blocks into one planar buffer: allocated once when the length is declared
  * (the stream verifies it), otherwise grown by doubling.
  */
@@ -16,9 +31,7 @@ export class BlockGatherer {
     const frames = declaredFrames ?? guessFrames;
     if (declaredFrames !== null && channelCount * frames * 4 >= PREFAULT_BYTES) {
       // Known length, large: one shared buffer for all channels, mapped in beside the decoding.
-      const shared = new SharedArrayBuffer(channelCount * frames * 4);
-      prefaultInBackground(shared);
-      this.channels = Array.from({ length: channelCount }, (_, ch) => new Float32Array(shared, ch * frames * 4, frames));
+      this.channels = sharedPlanar(channelCount, frames).channels;
       return;
     }
     this.channels = Array.from({ length: channelCount }, () => new Float32Array(frames));
