@@ -20,7 +20,7 @@ export function nodeRoute(routes: Partial<Record<string, RestRoute>>) {
     const response = route
       ? await route(request, { params: Promise.resolve(req.query ?? {}), body: req })
       : fail(new AppError("METHOD_NOT_ALLOWED", `Use ${Object.keys(routes).join(" or ")} here.`), { allow: Object.keys(routes).join(", ") });
-    await send(response, req, res);
+    await send(response, res);
   };
 }
 
@@ -38,16 +38,16 @@ function toHeaders(incoming: IncomingHttpHeaders): Headers {
   return headers;
 }
 
-async function send(response: Response, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function send(response: Response, res: ServerResponse): Promise<void> {
   res.statusCode = response.status;
   response.headers.forEach((value, name) => {
     if (name !== "set-cookie") res.setHeader(name, value);
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) res.setHeader("set-cookie", cookies);
-  // A refused upload may still be arriving: close the connection after the answer rather than
-  // read the rest of it.
-  if (!req.complete) res.setHeader("connection", "close");
+  // A refused upload may still be arriving. Node drains the rest after this answer rather than
+  // cutting the connection, which would make many clients fail with a broken pipe before they
+  // read it.
   const body = Buffer.from(await response.arrayBuffer());
   res.setHeader("content-length", body.length);
   res.end(body);

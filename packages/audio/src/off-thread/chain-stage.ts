@@ -1,9 +1,8 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { AudioDecodeError, type AudioDecodeErrorCode } from "../errors";
 import { type Effect } from "../effects/catalog";
-import { type SerializedError } from "./protocol";
+import { deserializeError, throughTsx, type SerializedError } from "./worker-support";
 
 /**
  * Words of the control buffer that the two stages share. The caller writes the end frame of each
@@ -70,7 +69,7 @@ export class ChainStage {
         settled = true;
         resolve();
       };
-      this.worker.on("message", (message: ChainStageMessage) => (message.type === "done" ? done() : fail(deserialize(message.error))));
+      this.worker.on("message", (message: ChainStageMessage) => (message.type === "done" ? done() : fail(deserializeError(message.error))));
       this.worker.on("error", fail);
       this.worker.on("exit", (code) => fail(new Error(`the effects chain worker exited with code ${code}`)));
     });
@@ -151,21 +150,4 @@ function workerEntry(): { url: URL; fromSource: boolean } | null {
   const url = new URL(fromSource ? "./chain-worker.ts" : "./chain-worker.mjs", import.meta.url);
   entry = url.protocol === "file:" && existsSync(fileURLToPath(url)) ? { url, fromSource } : null;
   return entry;
-}
-
-function throughTsx(entry: URL): string {
-  return `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`;
-}
-
-export function serializeError(error: unknown): SerializedError {
-  if (!(error instanceof Error)) return { name: "Error", message: String(error) };
-  const { code, details } = error as { code?: unknown; details?: Record<string, unknown> };
-  return { name: error.name, message: error.message, ...(typeof code === "string" ? { code } : {}), ...(details ? { details } : {}) };
-}
-
-function deserialize(error: SerializedError): Error {
-  if (error.name === "AudioDecodeError" && error.code) return new AudioDecodeError(error.code as AudioDecodeErrorCode, error.message, error.details);
-  if (error.name === "RangeError") return new RangeError(error.message);
-  if (error.name === "TypeError") return new TypeError(error.message);
-  return new Error(error.message);
 }

@@ -4,7 +4,8 @@ import { processBlock } from "../effects/chain";
 import { chainSteps } from "../effects/catalog";
 import { type BlockProcessor } from "../effects/define";
 import { planarViews } from "../stream/gather";
-import { CONTROL, RING_BLOCKS, serializeError, type ChainStageData, type ChainStageMessage } from "./chain-stage";
+import { CONTROL, RING_BLOCKS, type ChainStageData, type ChainStageMessage } from "./chain-stage";
+import { serializeError } from "./worker-support";
 
 const send = (message: ChainStageMessage) => parentPort!.postMessage(message);
 

@@ -1,9 +1,9 @@
 import { Worker } from "node:worker_threads";
-import { AudioDecodeError, type AudioDecodeErrorCode } from "../errors";
 import { type InspectAudioOptions } from "../inspect";
 import { type AudioInfo } from "../types";
 import { type GrowingFile } from "./growing-file";
-import { type FromWorker, type SerializedError, type ToWorker } from "./protocol";
+import { type FromWorker, type ToWorker } from "./protocol";
+import { deserializeError, throughTsx } from "./worker-support";
 
 type Pending = { resolve(info: AudioInfo): void; reject(error: Error): void };
 
@@ -19,9 +19,8 @@ class InspectWorker {
 
   constructor() {
     // The Next.js build bundles the entry as JavaScript: `new Worker(new URL(...))` is the form it
-    // detects. Run from source (tests, tsx), the .ts entry goes through tsx's loader, which a
-    // worker must register itself (Node 20 ignores `--import` in a worker's execArgv). Node's ESM
-    // loader and Vitest set `import.meta.filename`; Turbopack's stand-in `import.meta` has only `url`.
+    // detects. Run from source (tests, tsx), the .ts entry goes through tsx (`throughTsx`). Node's
+    // ESM loader and Vitest set `import.meta.filename`; Turbopack's stand-in `import.meta` has only `url`.
     const fromSource = import.meta.filename?.endsWith(".ts") ?? false;
     this.worker = fromSource
       ? new Worker(throughTsx(new URL("./inspect-worker.ts", import.meta.url)), { eval: true, name: WORKER_NAME })
@@ -44,7 +43,7 @@ class InspectWorker {
     if (!job) return;
     this.pending.delete(message.id);
     if (message.type === "done") job.resolve(message.info);
-    else job.reject(deserialize(message.error));
+    else job.reject(deserializeError(message.error));
   }
 
   private die(error: Error): void {
@@ -56,10 +55,6 @@ class InspectWorker {
 }
 
 const WORKER_NAME = "mini-studio-audio-inspect";
-
-function throughTsx(entry: URL): string {
-  return `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`;
-}
 
 let shared: InspectWorker | undefined;
 
@@ -73,9 +68,4 @@ let shared: InspectWorker | undefined;
 export function inspectGrowingFile(file: GrowingFile, opts: InspectAudioOptions): Promise<AudioInfo> {
   if (!shared || shared.dead) shared = new InspectWorker();
   return shared.inspect(file, opts);
-}
-
-function deserialize(error: SerializedError): Error {
-  if (error.name === "AudioDecodeError" && error.code) return new AudioDecodeError(error.code as AudioDecodeErrorCode, error.message, error.details);
-  return error.name === "RangeError" ? new RangeError(error.message) : new Error(error.message);
 }

@@ -2,7 +2,8 @@
 import { parentPort } from "node:worker_threads";
 import { inspectAudio } from "../inspect";
 import { readGrowingFile } from "./growing-file";
-import { type FromWorker, type SerializedError, type ToWorker } from "./protocol";
+import { type FromWorker, type ToWorker } from "./protocol";
+import { serializeError } from "./worker-support";
 
 const port = parentPort!;
 const send = (message: FromWorker) => port.postMessage(message);
@@ -10,12 +11,6 @@ const send = (message: FromWorker) => port.postMessage(message);
 port.on("message", ({ id, file, opts }: ToWorker) => {
   inspectAudio(readGrowingFile(file), opts).then(
     (info) => send({ type: "done", id, info }),
-    (error: unknown) => send({ type: "failed", id, error: serialize(error) }),
+    (error: unknown) => send({ type: "failed", id, error: serializeError(error) }),
   );
 });
-
-function serialize(error: unknown): SerializedError {
-  if (!(error instanceof Error)) return { name: "Error", message: String(error) };
-  const { code, details } = error as { code?: unknown; details?: Record<string, unknown> };
-  return { name: error.name, message: error.message, ...(typeof code === "string" ? { code } : {}), ...(details ? { details } : {}) };
-}

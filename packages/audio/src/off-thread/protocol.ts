@@ -1,6 +1,7 @@
 import { type InspectAudioOptions } from "../inspect";
 import { type AudioInfo } from "../types";
 import { type GrowingFileHandle } from "./growing-file";
+import { type SerializedError } from "./worker-support";
 
 /**
  * Main thread → worker: inspect a file as it is written. The bytes never travel in messages: the
@@ -8,8 +9,6 @@ import { type GrowingFileHandle } from "./growing-file";
  * Each inspection has an id, so one worker serves several uploads at once.
  */
 export type ToWorker = { type: "start"; id: number; file: GrowingFileHandle; opts: InspectAudioOptions };
-
-export type SerializedError = { name: string; message: string; code?: string; details?: Record<string, unknown> };
 
 /** Worker → main thread. */
 export type FromWorker = { type: "done"; id: number; info: AudioInfo } | { type: "failed"; id: number; error: SerializedError };
