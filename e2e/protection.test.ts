@@ -11,38 +11,31 @@ const NODE_API_DIR = join(WEB_DIR, "src", "pages", "api");
 /** REST routes anyone may call anonymously. Everything else must answer 401. */
 const PUBLIC_ROUTES = new Set(["GET /api/health", "POST /api/auth/signup", "POST /api/auth/login", "POST /api/auth/logout"]);
 
+/** Every file under `dir`, at any depth. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
 /** Every `METHOD /api/...` the app serves, read from the route files themselves. */
 function restRoutes(): string[] {
   const routes: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name === "route.ts") {
-        const url = `/api/${relative(API_DIR, dir).split(sep).join("/")}`;
-        // The catch-all answers 404 for unknown paths and tRPC has its own matrix (packages/api).
-        if (url.includes("[...") || url.startsWith("/api/trpc")) continue;
-        const source = readFileSync(path, "utf8");
-        for (const [, method] of source.matchAll(/\bas (GET|POST|PUT|PATCH|DELETE)\b|export const (?:GET|POST|PUT|PATCH|DELETE)\b/g)) {
-          routes.push(`${method} ${url.replace(/\[(\w+)\]/g, "x")}`);
-        }
-      }
-    }
+  const add = (url: string, source: string, methods: RegExp) => {
+    for (const [, method] of source.matchAll(methods)) routes.push(`${method} ${url.replace(/\[(\w+)\]/g, "x")}`);
   };
-  walk(API_DIR);
-  const walkNode = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walkNode(path);
-      else if (name.endsWith(".ts")) {
-        const url = `/api/${relative(NODE_API_DIR, path).replace(/\.ts$/, "").split(sep).join("/")}`;
-        for (const [, method] of readFileSync(path, "utf8").matchAll(/\b(GET|POST|PUT|PATCH|DELETE):/g)) {
-          routes.push(`${method} ${url.replace(/\[(\w+)\]/g, "x")}`);
-        }
-      }
-    }
-  };
-  walkNode(NODE_API_DIR);
+  for (const path of filesUnder(API_DIR)) {
+    if (!path.endsWith(`${sep}route.ts`)) continue;
+    const url = `/api/${relative(API_DIR, join(path, "..")).split(sep).join("/")}`;
+    // The catch-all answers 404 for unknown paths and tRPC has its own matrix (packages/api).
+    if (url.includes("[...") || url.startsWith("/api/trpc")) continue;
+    add(url, readFileSync(path, "utf8"), /\bas (GET|POST|PUT|PATCH|DELETE)\b|export const (?:GET|POST|PUT|PATCH|DELETE)\b/g);
+  }
+  for (const path of filesUnder(NODE_API_DIR)) {
+    if (!path.endsWith(".ts")) continue;
+    add(`/api/${relative(NODE_API_DIR, path).replace(/\.ts$/, "").split(sep).join("/")}`, readFileSync(path, "utf8"), /\b(GET|POST|PUT|PATCH|DELETE):/g);
+  }
   return routes.sort();
 }
 

@@ -16,20 +16,10 @@ import { type Character, readCharacter } from "./character";
 import { broken, existingFileInside, isFile, isPlainName, readConfig } from "./files";
 import { type BankDictionary, bankPhonemeName, readDictionaries, readInventory, readLanguages } from "./inventory";
 import { checkMelAgreement, type MelConversion, type MelSettings, melConversion, melSettings } from "./mel";
-import { type AcousticSwitches, checkAcousticModel, checkVocoderModel, openModel, type TensorInfo } from "./models";
+import { type AcousticSwitches, checkAcousticModel, checkVocoderModel, type DsConfigSwitches, openModel, type TensorInfo } from "./models";
 import { type DsConfigFile, ZDsConfigSchema, ZVocoderConfigSchema } from "./schemas";
 
-export type VoicebankConfig = {
-  useLangId: boolean;
-  useKeyShiftEmbed: boolean;
-  useSpeedEmbed: boolean;
-  useEnergyEmbed: boolean;
-  useBreathinessEmbed: boolean;
-  useVoicingEmbed: boolean;
-  useTensionEmbed: boolean;
-  useContinuousAcceleration: boolean;
-  /** use_variable_depth, or its older name use_shallow_diffusion. */
-  useVariableDepth: boolean;
+export type VoicebankConfig = DsConfigSwitches & {
   /**
    * Largest shallow-diffusion depth as a fraction 0..1 (OpenUtau: max_depth as written with
    * continuous acceleration, else max_depth / 1000 steps); null without variable depth.
@@ -303,19 +293,7 @@ export async function readVoicebankFiles(bankDir: string): Promise<VoicebankFile
 }
 
 function switches(files: VoicebankFiles): AcousticSwitches {
-  const c = files.config;
-  return {
-    useLangId: c.useLangId,
-    hasSpeakers: files.speakers.length > 0,
-    useKeyShiftEmbed: c.useKeyShiftEmbed,
-    useSpeedEmbed: c.useSpeedEmbed,
-    useEnergyEmbed: c.useEnergyEmbed,
-    useBreathinessEmbed: c.useBreathinessEmbed,
-    useVoicingEmbed: c.useVoicingEmbed,
-    useTensionEmbed: c.useTensionEmbed,
-    useContinuousAcceleration: c.useContinuousAcceleration,
-    useVariableDepth: c.useVariableDepth,
-  };
+  return { ...files.config, hasSpeakers: files.speakers.length > 0 };
 }
 
 /** How the ONNX sessions run; the options given are laid over SESSION_DEFAULTS. */

@@ -15,9 +15,8 @@ export type OpenedModel = {
 };
 
 /** The dsconfig.yaml switches that decide which inputs the acoustic model takes. */
-export type AcousticSwitches = {
+export type DsConfigSwitches = {
   useLangId: boolean;
-  hasSpeakers: boolean;
   useKeyShiftEmbed: boolean;
   useSpeedEmbed: boolean;
   useEnergyEmbed: boolean;
@@ -25,8 +24,12 @@ export type AcousticSwitches = {
   useVoicingEmbed: boolean;
   useTensionEmbed: boolean;
   useContinuousAcceleration: boolean;
+  /** use_variable_depth, or its older name use_shallow_diffusion. */
   useVariableDepth: boolean;
 };
+
+/** The switches, and whether the bank has speakers: what decides the acoustic model's inputs. */
+export type AcousticSwitches = DsConfigSwitches & { hasSpeakers: boolean };
 
 function describe(meta: readonly InferenceSession.ValueMetadata[]): Record<string, TensorInfo> {
   const out: Record<string, TensorInfo> = {};

@@ -156,6 +156,19 @@ export type TinyBankSpec = {
 /** The phonemes of the default bank's phonemes.txt, in id order. */
 export const TINY_PHONEMES = ["<PAD>", "AP", "SP", "aa", "ah", "b", "hh", "l", "ow", "iy"];
 
+/** The mel settings the tiny acoustic model and its vocoder agree on. */
+const TINY_MEL = {
+  sample_rate: 44100,
+  hop_size: 512,
+  win_size: 2048,
+  fft_size: 2048,
+  num_mel_bins: 128,
+  mel_fmin: 40,
+  mel_fmax: 16000,
+  mel_base: "e",
+  mel_scale: "slaney",
+};
+
 /**
  * Writes a complete, valid bank into `dir` (txt inventory, dsdict.yaml, its own dsvocoder/) and
  * applies the spec's changes on top.
@@ -170,15 +183,7 @@ export async function writeTinyBank(dir: string, spec: TinyBankSpec = {}): Promi
     use_speed_embed: false,
     use_continuous_acceleration: true,
     use_variable_depth: false,
-    sample_rate: 44100,
-    hop_size: 512,
-    win_size: 2048,
-    fft_size: 2048,
-    num_mel_bins: 128,
-    mel_fmin: 40,
-    mel_fmax: 16000,
-    mel_base: "e",
-    mel_scale: "slaney",
+    ...TINY_MEL,
     ...spec.dsconfig,
   };
   const files: Record<string, string | Uint8Array | null> = {
@@ -193,15 +198,7 @@ export async function writeTinyBank(dir: string, spec: TinyBankSpec = {}): Promi
     files["dsvocoder/vocoder.yaml"] = toYaml({
       name: "tiny-vocoder",
       model: "vocoder.onnx",
-      sample_rate: 44100,
-      hop_size: 512,
-      win_size: 2048,
-      fft_size: 2048,
-      num_mel_bins: 128,
-      mel_fmin: 40,
-      mel_fmax: 16000,
-      mel_base: "e",
-      mel_scale: "slaney",
+      ...TINY_MEL,
       ...spec.vocoder,
     });
     files["dsvocoder/vocoder.onnx"] = tinyVocoderModel();
