@@ -71,7 +71,7 @@ export type SampleStats = {
  * sample instead of 19, and the newest output of each recursion is subtracted last, so the next
  * sample waits on one multiply and one subtraction rather than three operations.
  */
-type Taps = { beta1: number; beta2: number; a1: number; a2: number; c1: number; c2: number; gain: number };
+export type Taps = { beta1: number; beta2: number; a1: number; a2: number; c1: number; c2: number; gain: number };
 
 function tapsOf(filter: KWeighting): Taps {
   const { b0, b1, b2, a1, a2 } = filter.shelf;
@@ -80,7 +80,8 @@ function tapsOf(filter: KWeighting): Taps {
 
 const tapsCache = new WeakMap<KWeighting, Taps>();
 
-function taps(filter: KWeighting): Taps {
+/** The loop's coefficients (above) for `filter`, worked out once per filter. */
+export function kWeightingTaps(filter: KWeighting): Taps {
   let t = tapsCache.get(filter);
   if (!t) tapsCache.set(filter, (t = tapsOf(filter)));
   return t;
@@ -100,7 +101,7 @@ export function kWeightedSumOfSquares(
   offset: number,
   stats?: SampleStats,
 ): number {
-  const { beta1, beta2, a1, a2, c1, c2, gain } = taps(filter);
+  const { beta1, beta2, a1, a2, c1, c2, gain } = kWeightingTaps(filter);
   let x1 = state[offset]!;
   let x2 = state[offset + 1]!;
   let p1 = state[offset + 2]!;
@@ -197,7 +198,7 @@ export function kWeightedSumOfSquaresS16(
   state: Float64Array,
   offset: number,
 ): number {
-  const { beta1, beta2, a1, a2, c1, c2, gain } = taps(filter);
+  const { beta1, beta2, a1, a2, c1, c2, gain } = kWeightingTaps(filter);
   let x1 = state[offset]! | 0;
   let x2 = state[offset + 1]! | 0;
   let p1 = state[offset + 2]!;

@@ -1,0 +1,152 @@
+import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../random";
+import { encodeWav } from "../wav/wav-encoder";
+import { K_STATE_SIZE, kWeighting, kWeightedSumOfSquaresS16, flushSubnormals } from "./k-weighting";
+import { SimdKWeighting } from "./k-weighting-simd";
+import { LoudnessMeter, measureLoudness } from "./loudness";
+import { musicLike } from "./test-signals";
+
+const FLOOR = 1e-30 * 32768;
+
+/** Interleaved 16-bit noise with a few full-scale samples, as a WAV file's data chunk holds it. */
+function pcm(frames: number, channels: number, seed: number): Int16Array {
+  const next = mulberry32(seed);
+  return Int16Array.from({ length: frames * channels }, () => (next() < 0.01 ? (next() < 0.5 ? -32768 : 32767) : Math.round((next() * 2 - 1) * 12_000)));
+}
+
+const bytesOf = (ints: Int16Array) => new Uint8Array(ints.buffer, ints.byteOffset, ints.byteLength);
+
+/** A state mid-song, in the 16-bit domain: integer input history, anything for the recursions. */
+function someState(channels: number, seed: number): Float64Array {
+  const next = mulberry32(seed);
+  const state = new Float64Array(channels * K_STATE_SIZE);
+  for (let c = 0; c < channels; c++) {
+    state[c * K_STATE_SIZE] = Math.round((next() * 2 - 1) * 30_000);
+    state[c * K_STATE_SIZE + 1] = Math.round((next() * 2 - 1) * 30_000);
+    for (let k = 2; k < K_STATE_SIZE; k++) state[c * K_STATE_SIZE + k] = (next() * 2 - 1) * 50_000;
+  }
+  return state;
+}
+
+const simd = SimdKWeighting.shared();
+
+describe("SimdKWeighting", () => {
+  it("is available here (Node's WebAssembly has SIMD)", () => {
+    expect(simd).not.toBeNull();
+  });
+
+  it.each([
+    [2, [4410, 4410, 1, 0, 2, 3, 999]],
+    [3, [1000, 17]],
+    [6, [4093, 4410]],
+  ])("with %i channels, gives each paired channel the sums and state of the JavaScript loop, bit for bit (runs of %j frames)", (channels, runs) => {
+    const filter = kWeighting(44_100);
+    const total = runs.reduce((a, b) => a + b, 0);
+    const ints = pcm(total, channels, channels);
+    const pairs = channels >> 1;
+    const expected = someState(channels, 99);
+    const state = expected.slice();
+    const kernel = simd!;
+    const pieceFrames = kernel.begin(filter, FLOOR, state, pairs, channels * 2);
+    expect(pieceFrames).toBe(Math.floor(65_536 / (channels * 2)));
+    let at = 0;
+    for (const frames of runs) {
+      kernel.stage(bytesOf(ints.subarray(at * channels, (at + frames) * channels)));
+      for (let pair = 0; pair < pairs; pair++) {
+        kernel.run(pair, 0, frames);
+        for (const lane of [0, 1] as const) {
+          const c = 2 * pair + lane;
+          const want = kWeightedSumOfSquaresS16(ints, at * channels + c, frames, channels, filter, expected, c * K_STATE_SIZE);
+          flushSubnormals(expected, c * K_STATE_SIZE, FLOOR);
+          expect(kernel.sumOf(pair, lane)).toBe(want);
+        }
+      }
+      at += frames;
+    }
+    kernel.end(state, pairs);
+    // The paired channels' state is the loop's; an odd last channel's is left alone.
+    expect([...state]).toEqual([...expected.subarray(0, 2 * pairs * K_STATE_SIZE), ...state.subarray(2 * pairs * K_STATE_SIZE)]);
+    expect([...state.subarray(2 * pairs * K_STATE_SIZE)]).toEqual([...someState(channels, 99).subarray(2 * pairs * K_STATE_SIZE)]);
+  });
+
+  it("measures from any frame of the staged piece", () => {
+    const filter = kWeighting(48_000);
+    const ints = pcm(3000, 2, 5);
+    const expected = new Float64Array(2 * K_STATE_SIZE);
+    const state = expected.slice();
+    simd!.begin(filter, FLOOR, state, 1, 4);
+    simd!.stage(bytesOf(ints));
+    for (const [first, frames] of [[0, 1200], [1200, 1800]] as const) {
+      simd!.run(0, first, frames);
+      for (const lane of [0, 1] as const) {
+        const want = kWeightedSumOfSquaresS16(ints, first * 2 + lane, frames, 2, filter, expected, lane * K_STATE_SIZE);
+        flushSubnormals(expected, lane * K_STATE_SIZE, FLOOR);
+        expect(simd!.sumOf(0, lane)).toBe(want);
+      }
+    }
+    simd!.end(state, 1);
+    expect([...state]).toEqual([...expected]);
+  });
+
+  it("zeroes recursion state that silence has decayed below the floor, and only that", () => {
+    const filter = kWeighting(44_100);
+    const state = new Float64Array(2 * K_STATE_SIZE);
+    state.set([0, 0, 0, 0, 1e-28, -1e-28, 1e-28, 2e-28], 0);
+    state.set([0, 0, 0, 0, 1, 1, 1, 1], K_STATE_SIZE);
+    simd!.begin(filter, FLOOR, state, 1, 4);
+    simd!.stage(new Uint8Array(4 * 2)); // two frames of digital silence
+    simd!.run(0, 0, 2);
+    simd!.end(state, 1);
+    const expected = new Float64Array(2 * K_STATE_SIZE);
+    expected.set([0, 0, 0, 0, 1e-28, -1e-28, 1e-28, 2e-28], 0);
+    expected.set([0, 0, 0, 0, 1, 1, 1, 1], K_STATE_SIZE);
+    const ints = new Int16Array(4);
+    for (const c of [0, 1]) {
+      kWeightedSumOfSquaresS16(ints, c, 2, 2, filter, expected, c * K_STATE_SIZE);
+      flushSubnormals(expected, c * K_STATE_SIZE, FLOOR);
+    }
+    expect([...state]).toEqual([...expected]);
+    expect([...state.subarray(4, K_STATE_SIZE)]).toEqual([0, 0, 0, 0]);
+    expect(state.subarray(K_STATE_SIZE + 4).every((v) => Math.abs(v) > 0.1)).toBe(true);
+  });
+
+  it("grows its memory for files with many channels", () => {
+    const channels = 64;
+    const ints = pcm(2000, channels, 3);
+    const filter = kWeighting(44_100);
+    const expected = someState(channels, 4);
+    const state = expected.slice();
+    const pairs = channels / 2;
+    const pieceFrames = simd!.begin(filter, FLOOR, state, pairs, channels * 2);
+    expect(pieceFrames).toBe(512);
+    simd!.stage(bytesOf(ints.subarray(0, pieceFrames * channels)));
+    for (let pair = 0; pair < pairs; pair++) simd!.run(pair, 0, pieceFrames);
+    simd!.end(state, pairs);
+    for (let c = 0; c < channels; c++) {
+      kWeightedSumOfSquaresS16(ints, c, pieceFrames, channels, filter, expected, c * K_STATE_SIZE);
+      flushSubnormals(expected, c * K_STATE_SIZE, FLOOR);
+    }
+    expect([...state]).toEqual([...expected]);
+  });
+});
+
+describe("LoudnessMeter.addPcm with the SIMD kernel", () => {
+  it.each([2, 3, 6])("with %i channels reads what measureLoudness reads on the decoded samples", (channels) => {
+    const song = musicLike({ seconds: 8, sampleRate: 44_100, seed: 11 });
+    const audio = { sampleRate: song.sampleRate, channels: Array.from({ length: channels }, (_, c) => song.channels[c % 2]!.map((x) => x * (1 - c / 10))) };
+    const wav = encodeWav(audio, { bitDepth: 16 });
+    const data = wav.subarray(44);
+    const frames = data.length / (2 * channels);
+    const decoded = Array.from({ length: channels }, (_, c) => Float32Array.from({ length: frames }, (_, i) => new DataView(data.buffer, data.byteOffset).getInt16((i * channels + c) * 2, true) / 32768));
+    const expected = measureLoudness({ sampleRate: 44_100, channels: decoded });
+    const meter = new LoudnessMeter(44_100, channels, frames);
+    // In pieces of odd sizes, as a file arrives.
+    for (let at = 0, k = 0; at < frames; k++) {
+      const n = Math.min([70_001, 3, 10_000][k % 3]!, frames - at);
+      meter.addPcm("s16", data.subarray(at * 2 * channels, (at + n) * 2 * channels), n, 2 * channels);
+      at += n;
+    }
+    const got = meter.result();
+    for (const key of Object.keys(expected) as (keyof typeof expected)[]) expect(got[key]).toBeCloseTo(expected[key], 9);
+  });
+});
