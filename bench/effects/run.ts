@@ -28,6 +28,16 @@ import { musicLikeSignal } from "./signal";
 const STUDIO_CLI = ["node", "apps/cli/dist/studio.mjs"];
 /** The CLI starting and doing nothing: the fixed cost inside each studio time. */
 const STARTUP = [...STUDIO_CLI, "--version"];
+/** Node itself starting and doing nothing. */
+const BARE_NODE = ["node", "-e", "0"];
+/**
+ * Where NODE_EXTRA_CA_CERTS is set (machines behind a TLS-intercepting proxy set it),
+ * every Node process reads and parses that certificate bundle before it runs any code; ffmpeg and
+ * sox do not, and the studio's CLI opens no TLS connection. The loudness section, where start-up is
+ * half of the studio's time, is then measured a second time without it, so both are on record.
+ */
+const EXTRA_CA_CERTS = process.env.NODE_EXTRA_CA_CERTS;
+const WITHOUT_EXTRA_CA_CERTS = ["env", "-u", "NODE_EXTRA_CA_CERTS"];
 
 const SECONDS = 180;
 const SAMPLE_RATE = 44_100;
@@ -97,6 +107,13 @@ async function measure(section: Section): Promise<Outcome> {
     ...(section.target === undefined ? {} : { target: section.target }),
     failures,
   };
+}
+
+/** The median time of RUNS runs of a command that only starts up. */
+async function medianTime(name: string, argv: string[]): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) times.push((await run({ name, argv })).ms);
+  return median(times);
 }
 
 function median(values: number[]): number {
@@ -171,6 +188,16 @@ async function main(): Promise<void> {
         note: (studio, reference) =>
           studio.ok && reference.ok ? `studio says ${studio.stdout.trim().replace(/\s+/g, " ").slice(0, 400)}; ffmpeg says I = ${ffmpegIntegrated(reference.stderr)}` : "",
       },
+      ...(EXTRA_CA_CERTS
+        ? [
+            {
+              title: "loudness, Node without NODE_EXTRA_CA_CERTS",
+              target: 0.5,
+              studio: { name: "studio analyze --loudness", argv: [...WITHOUT_EXTRA_CA_CERTS, ...STUDIO_CLI, "analyze", input, "--loudness", "--json"], check: printsJson },
+              reference: { name: "ffmpeg ebur128", argv: ["ffmpeg", "-nostats", "-i", input, "-af", "ebur128", "-f", "null", "-"] },
+            },
+          ]
+        : []),
       {
         title: "full analysis",
         studio: { name: "studio analyze", argv: [...STUDIO_CLI, "analyze", input, "--json"], check: printsJson },
@@ -208,10 +235,10 @@ async function main(): Promise<void> {
 
     const outcomes: Outcome[] = [];
     for (const section of sections) outcomes.push(await measure(section));
-    // What every studio process pays before doing any work: Node with the TypeScript loader.
-    const startups: number[] = [];
-    for (let i = 0; i < RUNS; i++) startups.push((await run({ name: "node start-up", argv: STARTUP })).ms);
-    const startup = median(startups);
+    // What every studio process pays before doing any work: Node, then the CLI's own modules.
+    const startup = await medianTime("studio start-up", STARTUP);
+    const bareNode = await medianTime("node start-up", BARE_NODE);
+    const bareNodeWithoutCerts = EXTRA_CA_CERTS ? await medianTime("node start-up", [...WITHOUT_EXTRA_CA_CERTS, ...BARE_NODE]) : null;
 
     console.log(`\nMedians of ${RUNS} runs after ${WARMUPS} warm-up, whole processes`);
     for (const o of outcomes) {
@@ -227,7 +254,10 @@ async function main(): Promise<void> {
         console.log(`    ratio studio / ${reference}: ${ratio.toFixed(2)}${verdict}`);
       }
     }
-    console.log(`  (start-up inside each studio time, \`${shellQuote(STARTUP)}\`: ${(startup / 1000).toFixed(2)} s)`);
+    console.log(`  (start-up inside each studio time, \`${shellQuote(STARTUP)}\`: ${(startup / 1000).toFixed(2)} s; Node alone, \`${shellQuote(BARE_NODE)}\`: ${(bareNode / 1000).toFixed(2)} s)`);
+    if (bareNodeWithoutCerts !== null) {
+      console.log(`  (NODE_EXTRA_CA_CERTS=${EXTRA_CA_CERTS} is set: Node alone takes ${(bareNodeWithoutCerts / 1000).toFixed(2)} s without it)`);
+    }
     const failures = outcomes.flatMap((o) => o.failures.map((f) => `  ${o.title}: ${f}`));
     if (failures.length > 0) {
       console.error(`\nFailures:\n${failures.join("\n")}`);

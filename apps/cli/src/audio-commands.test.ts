@@ -7,10 +7,10 @@ import { findWorkspaceRoot } from "@mini-studio/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /** `pnpm studio ...` from the repository root, as a user types it. */
-function studio(args: string[]) {
+function studio(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync("pnpm", ["--silent", "studio", ...args], {
     cwd: findWorkspaceRoot(),
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     encoding: "utf8",
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -73,6 +73,29 @@ describe("studio fx", () => {
     expect(stderr).toContain(broken);
     expect(stderr).toMatch(/the file is only \d+ bytes long/);
     expect(readdirSync(dir).filter((name) => name.startsWith("from-broken"))).toEqual([]);
+  });
+
+  it("brings a chain's result to a peak through a scratch file that it leaves nowhere, also when it fails", async () => {
+    const scratch = mkdtempSync(join(tmpdir(), "studio-cli-scratch-"));
+    try {
+      const out = join(dir, "peaked.wav");
+      const chain = '[{"type":"highpass","freq_hz":80},{"type":"normalize","peak_db":-3}]';
+      const done = studio(["fx", input, out, "--chain", chain], { TMPDIR: scratch });
+      expect(done.code, done.stderr).toBe(0);
+      const audio = await decodeAudio(readFileSync(out), "wav");
+      expect(audio.channels[0]!.length).toBe(3 * 44_100);
+      expect(analyzeAudio(audio).peakDbfs).toBeCloseTo(-3, 1);
+      // Cut inside the audio: the failure comes after the scratch file has been written to.
+      const cut = join(dir, "cut.wav");
+      writeFileSync(cut, readFileSync(input).subarray(0, 400_000));
+      const failed = studio(["fx", cut, join(dir, "from-cut.wav"), "--chain", chain], { TMPDIR: scratch });
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain(cut);
+      // tsx, which runs the CLI from source here, keeps its cache there too.
+      expect(readdirSync(scratch).filter((name) => !name.startsWith("tsx-"))).toEqual([]);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 
   it("refuses an output format it cannot write, and options of the other format", () => {

@@ -1,4 +1,9 @@
+import { randomUUID } from "node:crypto";
+import { closeSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { SpillStore } from "@mini-studio/audio";
 // The measuring entry: `analyze` loads this module too, and must not pay for the effects and encoders.
 import { audioFormatFromPath, openAudioStream, type AudioFormat, type AudioStream } from "@mini-studio/audio/measure";
 
@@ -116,6 +121,43 @@ export async function createOutputFile(path: string) {
       if (done) return;
       await file.close().catch(() => undefined);
       await rm(temp, { force: true });
+    },
+  };
+}
+
+/**
+ * A scratch file for a chain's processed signal (`RenderOptions.spill`), in the system's temporary
+ * directory. It is unlinked as soon as it is open, so nothing is left behind however the process
+ * ends; `close` releases it.
+ */
+export function openSpillFile(): SpillStore & { close(): void } {
+  const path = join(tmpdir(), `mini-studio-${process.pid}-${randomUUID()}.spill`);
+  const fd = openSync(path, "wx+");
+  let linked = true;
+  try {
+    unlinkSync(path);
+    linked = false;
+  } catch {
+    // A system that cannot unlink an open file (Windows): removed at close instead.
+  }
+  let end = 0;
+  return {
+    write(bytes) {
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, end + done);
+      end += bytes.length;
+    },
+    read(into, position) {
+      let done = 0;
+      while (done < into.length) {
+        const n = readSync(fd, into, done, into.length - done, position + done);
+        if (n === 0) break;
+        done += n;
+      }
+      return done;
+    },
+    close() {
+      closeSync(fd);
+      if (linked) rm(path, { force: true }).catch(() => undefined);
     },
   };
 }

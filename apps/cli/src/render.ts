@@ -9,10 +9,11 @@ import {
   WavBlockEncoder,
   wavHeader,
   type Effect,
+  type SpillStore,
   type WavBitDepth,
 } from "@mini-studio/audio";
 import { InvalidArgumentError } from "commander";
-import { createOutputFile, openAudioFile, type OpenedAudioFile } from "./audio-files";
+import { createOutputFile, openAudioFile, openSpillFile, type OpenedAudioFile } from "./audio-files";
 import { progressBar, type ProgressReporter } from "./progress";
 
 export type OutputOptions = { bitDepth?: WavBitDepth; bitrate?: number };
@@ -23,7 +24,7 @@ function sameDepthOr24(depth: number | null): WavBitDepth {
 }
 
 /** WAV is written block by block as the chain produces it; the header is completed at the end. */
-async function renderWav(source: OpenedAudioFile, chain: Effect[], out: Output, depth: WavBitDepth, bar: ProgressReporter): Promise<void> {
+async function renderWav(source: OpenedAudioFile, chain: Effect[], out: Output, depth: WavBitDepth, bar: ProgressReporter, spill: SpillStore): Promise<void> {
   const encoder = new WavBlockEncoder(depth);
   await out.write(new Uint8Array(WAV_HEADER_BYTES));
   let channels = source.info.channels;
@@ -34,13 +35,13 @@ async function renderWav(source: OpenedAudioFile, chain: Effect[], out: Output, 
       channels = block.length;
       await out.write(encoder.encode(block, start, end));
     },
-    { onProgress: (f) => bar.update(f, "processing"), sourceFraction: source.fraction },
+    { onProgress: (f) => bar.update(f, "processing"), sourceFraction: source.fraction, spill },
   );
   await out.write(wavHeader({ sampleRate: source.info.sampleRate, channels, bitDepth: depth, frames }), 0);
 }
 
 /** MP3 is encoded from the whole result, so that its header can carry the exact length. */
-async function renderMp3(source: OpenedAudioFile, chain: Effect[], out: Output, bitrateKbps: number | undefined, bar: ProgressReporter): Promise<void> {
+async function renderMp3(source: OpenedAudioFile, chain: Effect[], out: Output, bitrateKbps: number | undefined, bar: ProgressReporter, spill: SpillStore): Promise<void> {
   let gathered: BlockGatherer | undefined;
   await renderEffectChain(
     source,
@@ -49,7 +50,7 @@ async function renderMp3(source: OpenedAudioFile, chain: Effect[], out: Output, 
       gathered ??= new BlockGatherer(block.length, null);
       gathered.add(block.map((c) => c.subarray(start, end)));
     },
-    { onProgress: (f) => bar.update(0.5 * f, "processing"), sourceFraction: source.fraction },
+    { onProgress: (f) => bar.update(0.5 * f, "processing"), sourceFraction: source.fraction, spill },
   );
   const audio = gathered!.audio(source.info.sampleRate);
   await out.write(encodeAudio(audio, { format: "mp3", bitrateKbps, onProgress: (f) => bar.update(0.5 + 0.5 * f, "encoding") }));
@@ -65,15 +66,18 @@ export async function render(input: string, output: string, chain: Effect[] | st
   const source = await openAudioFile(input);
   const out = await createOutputFile(output);
   const bar = await progressBar(label);
+  // A chain ending in a peak normalize parks its result here rather than in memory.
+  const spill = openSpillFile();
   try {
-    if (format === "wav") await renderWav(source, effects, out, opts.bitDepth ?? sameDepthOr24(source.info.bitDepth), bar);
-    else await renderMp3(source, effects, out, opts.bitrate, bar);
+    if (format === "wav") await renderWav(source, effects, out, opts.bitDepth ?? sameDepthOr24(source.info.bitDepth), bar, spill);
+    else await renderMp3(source, effects, out, opts.bitrate, bar, spill);
     await out.commit();
     bar.update(1, "done");
   } catch (error) {
     await out.discard();
     throw error;
   } finally {
+    spill.close();
     bar.stop();
   }
 }

@@ -32,6 +32,6 @@ export {
 } from "./effects/catalog";
 export { effectPreset, EffectChainError, parseEffectChain, resolveEffectChain, ZEffectPresetNameSchema } from "./effects/presets";
 export { EFFECT_PRESET_NAMES, type EffectPresetName } from "./effects/preset-names";
-export { renderEffectChain, type BlockSink, type RenderOptions } from "./effects/render";
+export { renderEffectChain, type BlockSink, type RenderOptions, type SpillStore } from "./effects/render";
 export { biquadMagnitudeDb, designBiquad, type BiquadCoeffs, type BiquadKind } from "./effects/biquad";
 export { mulberry32 } from "./random";

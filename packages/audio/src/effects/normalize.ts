@@ -48,8 +48,8 @@ const LIMITER_LOOKAHEAD_MS = 5;
  */
 export function normalizeAudio(audio: AudioBuffer, params: NormalizeParams, progress: Progress = () => {}): AudioBuffer {
   if (params.mode === "peak") {
-    const peak = params.true_peak ? truePeak(audio) : samplePeak(audio);
-    if (peak > 0) applyGain(audio.channels, dbToLinear(params.peak_db) / peak);
+    const gain = gainForPeak(params.true_peak ? truePeak(audio) : samplePeak(audio), params);
+    if (gain !== 1) applyGain(audio.channels, gain);
     progress(1);
     return audio;
   }
@@ -102,6 +102,11 @@ export function normalizeAudio(audio: AudioBuffer, params: NormalizeParams, prog
   if (best !== last) attempt(best.db, best.releaseMs);
   progress(1);
   return audio;
+}
+
+/** Peak mode's one gain: the peak to `peak_db`, or 1 (left untouched) for silence. */
+export function gainForPeak(peak: number, params: NormalizeParams): number {
+  return peak > 0 ? dbToLinear(params.peak_db) / peak : 1;
 }
 
 function applyGain(channels: Float32Array[], gain: number): void {

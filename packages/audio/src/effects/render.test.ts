@@ -4,7 +4,7 @@ import { encodeWav } from "../wav/wav-encoder";
 import { decodeAudio } from "../decode";
 import { runEffectChain, type Effect } from "./catalog";
 import { parseEffectChain } from "./presets";
-import { renderEffectChain } from "./render";
+import { renderEffectChain, type RenderOptions, type SpillStore } from "./render";
 
 /** A stereo test file: a chord in both channels, phase-shifted in the right one. */
 function wavFile(seconds: number): Uint8Array {
@@ -17,8 +17,35 @@ async function* chunks(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Arr
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
 
+/** A spill store in memory that counts what goes through it. */
+function memorySpill(): SpillStore & { bytesWritten: number; bytesRead: number } {
+  let data = new Uint8Array(1 << 16);
+  let end = 0;
+  const store = {
+    bytesWritten: 0,
+    bytesRead: 0,
+    write(bytes: Uint8Array) {
+      if (end + bytes.length > data.length) {
+        const grown = new Uint8Array(Math.max(2 * data.length, end + bytes.length));
+        grown.set(data.subarray(0, end));
+        data = grown;
+      }
+      data.set(bytes, end);
+      end += bytes.length;
+      store.bytesWritten += bytes.length;
+    },
+    read(into: Uint8Array, position: number) {
+      const n = Math.max(0, Math.min(into.length, end - position));
+      into.set(data.subarray(position, position + n));
+      store.bytesRead += n;
+      return n;
+    },
+  };
+  return store;
+}
+
 /** Renders through the streaming path and collects what the sink receives. */
-async function render(bytes: Uint8Array, chain: Effect[]): Promise<Float32Array[]> {
+async function render(bytes: Uint8Array, chain: Effect[], opts: RenderOptions = {}): Promise<Float32Array[]> {
   const stream = await openAudioStream(chunks(bytes, 100_000), { format: "wav", byteLength: bytes.length });
   const out: Float32Array[][] = [];
   let progress = 0;
@@ -28,7 +55,7 @@ async function render(bytes: Uint8Array, chain: Effect[]): Promise<Float32Array[
     (block, start, end) => {
       block.forEach((ch, c) => (out[c] ??= []).push(ch.slice(start, end)));
     },
-    { onProgress: (f) => (progress = Math.max(progress, f)) },
+    { ...opts, onProgress: (f) => (progress = Math.max(progress, f)) },
   );
   expect(progress).toBe(1);
   const joined = out.map((pieces) => {
@@ -63,5 +90,31 @@ describe("renderEffectChain", () => {
         firstDifference: -1,
       });
     }
+  });
+
+  const silence = encodeWav({ sampleRate: 44_100, channels: [new Float32Array(50_000), new Float32Array(50_000)] });
+
+  it.each<[string, unknown[], boolean, Uint8Array?]>([
+    ["a chain then a peak normalize", [{ type: "highpass", freq_hz: 120 }, { type: "compressor", threshold_db: -20 }, { type: "reverb", wet: 0.2 }, { type: "normalize", peak_db: -1 }], true],
+    ["a peak normalize alone", [{ type: "normalize", peak_db: -3 }], true],
+    ["a true-peak normalize (held in memory)", [{ type: "gain", db: -3 }, { type: "normalize", peak_db: -1, true_peak: true }], false],
+    ["a normalize with an effect after it (held in memory)", [{ type: "normalize", peak_db: -1 }, { type: "delay", time_ms: 120 }], false],
+    ["silence, which a peak normalize leaves alone", [{ type: "normalize", peak_db: -1 }], true, silence],
+  ])("with a spill store gives the same samples as without: %s", async (_label, chain, spills, file = bytes) => {
+    const effects = parseEffectChain(chain);
+    const spill = memorySpill();
+    const inMemory = await render(file, effects);
+    const spilled = await render(file, effects, { spill });
+    expect(spilled.map((x) => x.length)).toEqual(inMemory.map((x) => x.length));
+    for (let c = 0; c < spilled.length; c++) expect(spilled[c]!.findIndex((v, i) => !Object.is(v, inMemory[c]![i]))).toBe(-1);
+    // The whole processed signal went out and came back, once.
+    const bytesOfSignal = 4 * inMemory.length * inMemory[0]!.length;
+    expect({ written: spill.bytesWritten, read: spill.bytesRead }).toEqual(spills ? { written: bytesOfSignal, read: bytesOfSignal } : { written: 0, read: 0 });
+  });
+
+  it("reports a spill store that gives back less than it took", async () => {
+    const spill = memorySpill();
+    const lossy: SpillStore = { write: (b) => spill.write(b.subarray(0, b.length - 4)), read: (into, at) => spill.read(into, at) };
+    await expect(render(bytes, parseEffectChain([{ type: "normalize", peak_db: -1 }]), { spill: lossy })).rejects.toThrow(/came back short/);
   });
 });

@@ -5,6 +5,7 @@ import { type AudioBuffer } from "../types";
 import { processBlock, runSteps, type ChainStep } from "./chain";
 import { chainSteps, type Effect } from "./catalog";
 import { type BlockProcessor, type Progress } from "./define";
+import { gainForPeak, type NormalizeParams } from "./normalize";
 import { pipelineSplit } from "./pipeline-split";
 
 /** Receives the result block by block, in order; the block is reused once the promise settles. */
@@ -21,6 +22,22 @@ export type RenderOptions = {
    * result is the same, sample for sample, either way.
    */
   pipeline?: "auto" | "never" | { split: number };
+  /**
+   * Where a chain that ends in a sample-peak normalize may park its processed signal between
+   * measuring the peak and applying the gain, instead of holding it in memory (the CLI gives a
+   * temporary file). The chain then streams on one thread, memory stays a few blocks whatever the
+   * file's length, and the result is the same sample for sample. Fresh memory is what such a
+   * chain costs most where the system maps pages in slowly (12 µs a page on the VMs measured,
+   * against a quarter of a millisecond for writing a megabyte to the page cache).
+   */
+  spill?: SpillStore;
+};
+
+/** Bytes written in order and read back by position, synchronously (the file system's cache does the rest). */
+export type SpillStore = {
+  write(bytes: Uint8Array): void;
+  /** Fills `into` from byte `position`; returns the bytes read. */
+  read(into: Uint8Array, position: number): number;
 };
 
 /** Blocks handed to the sink after a whole-signal effect: large enough for few writes, small enough to stay cheap. */
@@ -44,11 +61,13 @@ export async function renderEffectChain(stream: AudioStream, chain: readonly Eff
   // Progress shares: decoding with the streaming prefix, then the rest of the chain, then output.
   const streamShare = rest.length === 0 ? 1 : (1 + prefix.length) / (2 + steps.length);
   const restShare = rest.length === 0 ? 0 : (rest.length / (1 + rest.length)) * (1 - streamShare);
+  const create = ({ definition, params }: ChainStep) => (definition.kind === "stream" ? definition.create(params, format) : unreachable());
+  const peakTail = rest.length === 1 ? sampleNormalize(rest[0]!) : null;
+  if (opts.spill && peakTail) return renderThroughSpill(stream, prefix.map(create), peakTail, sink, opts.spill, onProgress, sourceFraction);
   // Two threads need a declared length (one shared signal), a whole-signal tail to gather for, and
   // the worker's entry in this build.
   const canSplit = pipeline !== "never" && rest.length > 0 && stream.info.frames !== null && ChainStage.available();
   const split = canSplit ? chooseSplit(prefix, stream, pipeline) : null;
-  const create = ({ definition, params }: ChainStep) => (definition.kind === "stream" ? definition.create(params, format) : unreachable());
   const processors = (split === null ? prefix : prefix.slice(0, split)).map(create);
   const stage = split === null ? null : startStage(prefix.slice(split), stream);
 
@@ -85,6 +104,61 @@ export async function renderEffectChain(stream: AudioStream, chain: readonly Eff
     const end = Math.min(frames, start + OUTPUT_FRAMES);
     await sink(audio.channels, start, end);
     onProgress(outputStart + (1 - outputStart) * (end / frames));
+  }
+  onProgress(1);
+  return frames;
+}
+
+/** The parameters of a normalize to a sample peak: a gain from one number that streaming can measure. */
+function sampleNormalize({ definition, params }: ChainStep): NormalizeParams | null {
+  if (definition.type !== "normalize") return null;
+  const normalize = params as NormalizeParams;
+  return normalize.mode === "peak" && !normalize.true_peak ? normalize : null;
+}
+
+/**
+ * A streaming chain then a sample-peak normalize, holding a few blocks: each processed block goes
+ * to the spill store as it is made, while the peak is measured; then the blocks come back, get the
+ * gain (`x *= gain` in float32, as `normalizeAudio` applies it) and go to the sink.
+ */
+async function renderThroughSpill(
+  stream: AudioStream,
+  processors: BlockProcessor[],
+  normalize: NormalizeParams,
+  sink: BlockSink,
+  spill: SpillStore,
+  onProgress: Progress,
+  sourceFraction: () => number,
+): Promise<number> {
+  const sizes: number[] = [];
+  let frames = 0;
+  let largest = 0;
+  let peak = 0;
+  for await (const block of stream.blocks) {
+    const n = block[0]!.length;
+    processBlock(processors, block, n);
+    for (const x of block) {
+      for (let i = 0; i < n; i++) peak = Math.max(peak, Math.abs(x[i]!));
+      spill.write(new Uint8Array(x.buffer, x.byteOffset, n * 4));
+    }
+    sizes.push(n);
+    frames += n;
+    largest = Math.max(largest, n);
+    onProgress(0.5 * sourceFraction());
+  }
+  const gain = gainForPeak(peak, normalize);
+  const buffer = new Float32Array(stream.info.channels * largest);
+  let position = 0;
+  let written = 0;
+  for (const n of sizes) {
+    const bytes = new Uint8Array(buffer.buffer, 0, stream.info.channels * n * 4);
+    if (spill.read(bytes, position) !== bytes.length) throw new Error("the spilled signal came back short");
+    position += bytes.length;
+    const channels = Array.from({ length: stream.info.channels }, (_, c) => buffer.subarray(c * n, (c + 1) * n));
+    if (gain !== 1) for (const x of channels) for (let i = 0; i < n; i++) x[i]! *= gain;
+    await sink(channels, 0, n);
+    written += n;
+    onProgress(0.5 + 0.5 * (written / frames));
   }
   onProgress(1);
   return frames;
