@@ -93,6 +93,11 @@ describe("studio fx", () => {
       expect(failed.stderr).toContain(cut);
       // tsx, which runs the CLI from source here, keeps its cache there too.
       expect(readdirSync(scratch).filter((name) => !name.startsWith("tsx-"))).toEqual([]);
+      // Without a temporary directory to write to, the chain holds the signal in memory instead.
+      const inMemory = join(dir, "peaked-in-memory.wav");
+      const fallback = studio(["fx", input, inMemory, "--chain", chain], { TMPDIR: join(scratch, "missing") });
+      expect(fallback.code, fallback.stderr).toBe(0);
+      expect(readFileSync(inMemory).equals(readFileSync(out))).toBe(true);
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }

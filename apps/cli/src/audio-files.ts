@@ -128,11 +128,17 @@ export async function createOutputFile(path: string) {
 /**
  * A scratch file for a chain's processed signal (`RenderOptions.spill`), in the system's temporary
  * directory. It is unlinked as soon as it is open, so nothing is left behind however the process
- * ends; `close` releases it.
+ * ends; `close` releases it. Null where no such file can be made (the chain then holds the signal
+ * in memory, as it would without one).
  */
-export function openSpillFile(): SpillStore & { close(): void } {
+export function openSpillFile(): (SpillStore & { close(): void }) | null {
   const path = join(tmpdir(), `mini-studio-${process.pid}-${randomUUID()}.spill`);
-  const fd = openSync(path, "wx+");
+  let fd: number;
+  try {
+    fd = openSync(path, "wx+");
+  } catch {
+    return null;
+  }
   let linked = true;
   try {
     unlinkSync(path);

@@ -24,7 +24,7 @@ function sameDepthOr24(depth: number | null): WavBitDepth {
 }
 
 /** WAV is written block by block as the chain produces it; the header is completed at the end. */
-async function renderWav(source: OpenedAudioFile, chain: Effect[], out: Output, depth: WavBitDepth, bar: ProgressReporter, spill: SpillStore): Promise<void> {
+async function renderWav(source: OpenedAudioFile, chain: Effect[], out: Output, depth: WavBitDepth, bar: ProgressReporter, spill: SpillStore | undefined): Promise<void> {
   const encoder = new WavBlockEncoder(depth);
   await out.write(new Uint8Array(WAV_HEADER_BYTES));
   let channels = source.info.channels;
@@ -41,7 +41,7 @@ async function renderWav(source: OpenedAudioFile, chain: Effect[], out: Output, 
 }
 
 /** MP3 is encoded from the whole result, so that its header can carry the exact length. */
-async function renderMp3(source: OpenedAudioFile, chain: Effect[], out: Output, bitrateKbps: number | undefined, bar: ProgressReporter, spill: SpillStore): Promise<void> {
+async function renderMp3(source: OpenedAudioFile, chain: Effect[], out: Output, bitrateKbps: number | undefined, bar: ProgressReporter, spill: SpillStore | undefined): Promise<void> {
   let gathered: BlockGatherer | undefined;
   await renderEffectChain(
     source,
@@ -67,7 +67,7 @@ export async function render(input: string, output: string, chain: Effect[] | st
   const out = await createOutputFile(output);
   const bar = await progressBar(label);
   // A chain ending in a peak normalize parks its result here rather than in memory.
-  const spill = openSpillFile();
+  const spill = openSpillFile() ?? undefined;
   try {
     if (format === "wav") await renderWav(source, effects, out, opts.bitDepth ?? sameDepthOr24(source.info.bitDepth), bar, spill);
     else await renderMp3(source, effects, out, opts.bitrate, bar, spill);
@@ -77,7 +77,7 @@ export async function render(input: string, output: string, chain: Effect[] | st
     await out.discard();
     throw error;
   } finally {
-    spill.close();
+    spill?.close();
     bar.stop();
   }
 }

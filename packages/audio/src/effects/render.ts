@@ -26,9 +26,10 @@ export type RenderOptions = {
    * Where a chain that ends in a sample-peak normalize may park its processed signal between
    * measuring the peak and applying the gain, instead of holding it in memory (the CLI gives a
    * temporary file). The chain then streams on one thread, memory stays a few blocks whatever the
-   * file's length, and the result is the same sample for sample. Fresh memory is what such a
-   * chain costs most where the system maps pages in slowly (12 µs a page on the VMs measured,
-   * against a quarter of a millisecond for writing a megabyte to the page cache).
+   * file's length, and the result is the same sample for sample. Where the system maps fresh pages
+   * in slowly this is also faster: on the VMs measured (12 µs a page, against a quarter of a
+   * millisecond for writing a megabyte to the page cache), holding a 3-minute song cost 0.15–0.2 s
+   * of a 1 s render.
    */
   spill?: SpillStore;
 };
@@ -138,7 +139,10 @@ async function renderThroughSpill(
     const n = block[0]!.length;
     processBlock(processors, block, n);
     for (const x of block) {
-      for (let i = 0; i < n; i++) peak = Math.max(peak, Math.abs(x[i]!));
+      for (let i = 0; i < n; i++) {
+        const a = Math.abs(x[i]!);
+        if (a > peak) peak = a;
+      }
       spill.write(new Uint8Array(x.buffer, x.byteOffset, n * 4));
     }
     sizes.push(n);
