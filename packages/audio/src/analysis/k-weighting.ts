@@ -71,7 +71,7 @@ export type SampleStats = {
  * sample instead of 19, and the newest output of each recursion is subtracted last, so the next
  * sample waits on one multiply and one subtraction rather than three operations.
  */
-export type Taps = { beta1: number; beta2: number; a1: number; a2: number; c1: number; c2: number; gain: number };
+type Taps = { beta1: number; beta2: number; a1: number; a2: number; c1: number; c2: number; gain: number };
 
 function tapsOf(filter: KWeighting): Taps {
   const { b0, b1, b2, a1, a2 } = filter.shelf;
