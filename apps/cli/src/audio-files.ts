@@ -3,7 +3,7 @@ import { closeSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { SpillStore } from "@mini-studio/audio";
+import type { SpillStore } from "@mini-studio/audio/rendering";
 // The measuring entry: `analyze` loads this module too, and must not pay for the effects and encoders.
 import { audioFormatFromPath, openAudioStream, type AudioFormat, type AudioStream } from "@mini-studio/audio/measure";
 

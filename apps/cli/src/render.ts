@@ -1,7 +1,6 @@
 // The heavy half of `fx` and `convert`, loaded only when one of them runs.
 import {
   BlockGatherer,
-  encodeAudio,
   encodeFormatFromPath,
   renderEffectChain,
   resolveEffectChain,
@@ -11,7 +10,7 @@ import {
   type Effect,
   type SpillStore,
   type WavBitDepth,
-} from "@mini-studio/audio";
+} from "@mini-studio/audio/rendering";
 import { InvalidArgumentError } from "commander";
 import { createOutputFile, openAudioFile, openSpillFile, type OpenedAudioFile } from "./audio-files";
 import { progressBar, type ProgressReporter } from "./progress";
@@ -53,6 +52,8 @@ async function renderMp3(source: OpenedAudioFile, chain: Effect[], out: Output, 
     { onProgress: (f) => bar.update(0.5 * f, "processing"), sourceFraction: source.fraction, spill },
   );
   const audio = gathered!.audio(source.info.sampleRate);
+  // Loaded here, and from its own entry: WAV output, the common case, never loads the MP3 encoder.
+  const { encodeAudio } = await import("@mini-studio/audio/encode");
   await out.write(encodeAudio(audio, { format: "mp3", bitrateKbps, onProgress: (f) => bar.update(0.5 + 0.5 * f, "encoding") }));
 }
 

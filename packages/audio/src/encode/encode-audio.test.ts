@@ -3,7 +3,8 @@ import { decodeAudio } from "../decode";
 import { AudioDecodeError } from "../errors";
 import { zeroCrossingHz } from "../test-support";
 import { sineTone } from "../wav/wav-encoder";
-import { audioFormatFromPath, encodeAudio, encodeFormatFromPath, type EncodeOptions } from "./encode-audio";
+import { audioFormatFromPath, encodeAudio, type EncodeOptions } from "./encode-audio";
+import { encodeFormatFromPath } from "./encode-format";
 import { AudioEncodeError } from "./encode-error";
 
 const tone = sineTone({ seconds: 0.5, freqHz: 440, amplitude: 0.5, sampleRate: 44_100 });

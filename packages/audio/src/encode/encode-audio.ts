@@ -1,12 +1,8 @@
-import { extensionOf } from "../audio-format";
 import { type AudioBuffer } from "../types";
 import { encodeWav, type WavBitDepth } from "../wav/wav-encoder";
-import { AudioEncodeError, invalidOptions } from "./encode-error";
+import { invalidOptions } from "./encode-error";
+import { type EncodeFormat, unsupportedOutput } from "./encode-format";
 import { encodeMp3 } from "./mp3-encoder";
-
-/** The formats the studio writes. FLAC is read, not written (there is no pure-JS FLAC encoder here). */
-export type EncodeFormat = "wav" | "mp3";
-export const ENCODE_FORMATS: readonly EncodeFormat[] = ["wav", "mp3"];
 
 export type EncodeOptions = {
   format: EncodeFormat;
@@ -42,26 +38,4 @@ export function encodeAudio(audio: AudioBuffer, opts: EncodeOptions): Uint8Array
     return encodeMp3(audio, { ...(bitrateKbps === undefined ? {} : { bitrateKbps }), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   }
   throw unsupportedOutput(String(format));
-}
-
-/**
- * The format of a file to write, from its extension: .wav/.wave or .mp3. FLAC is refused with
- * AudioEncodeError UNSUPPORTED_FORMAT (it can be read, not written).
- */
-export function encodeFormatFromPath(path: string): EncodeFormat {
-  const ext = extensionOf(path);
-  if (ext === "wav" || ext === "wave") return "wav";
-  if (ext === "mp3") return "mp3";
-  throw unsupportedOutput(ext === "" ? `"${path}" (no extension)` : `.${ext}`);
-}
-
-function unsupportedOutput(what: string): AudioEncodeError {
-  const flac = what === ".flac" || what === "flac";
-  return new AudioEncodeError(
-    "UNSUPPORTED_FORMAT",
-    flac
-      ? "Writing FLAC is not supported (FLAC files can be read, not written). Write .wav for lossless output, or .mp3."
-      : `Cannot write audio as ${what}: the studio writes .wav or .mp3.`,
-    { format: what },
-  );
 }
