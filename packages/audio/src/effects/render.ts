@@ -139,10 +139,7 @@ async function renderThroughSpill(
     const n = block[0]!.length;
     processBlock(processors, block, n);
     for (const x of block) {
-      for (let i = 0; i < n; i++) {
-        const a = Math.abs(x[i]!);
-        if (a > peak) peak = a;
-      }
+      peak = peakOf(x, n, peak);
       spill.write(new Uint8Array(x.buffer, x.byteOffset, n * 4));
     }
     sizes.push(n);
@@ -159,13 +156,31 @@ async function renderThroughSpill(
     if (spill.read(bytes, position) !== bytes.length) throw new Error("the spilled signal came back short");
     position += bytes.length;
     const channels = Array.from({ length: stream.info.channels }, (_, c) => buffer.subarray(c * n, (c + 1) * n));
-    if (gain !== 1) for (const x of channels) for (let i = 0; i < n; i++) x[i]! *= gain;
+    if (gain !== 1) for (const x of channels) scale(x, n, gain);
     await sink(channels, 0, n);
     written += n;
     onProgress(0.5 + 0.5 * (written / frames));
   }
   onProgress(1);
   return frames;
+}
+
+// The loops over every sample sit in functions of their own: V8 optimizes a function called once
+// per block after a few blocks, while a loop inside the long-running render would run on-stack
+// replaced code that deoptimizes at every exit (measured: 58 ms against about 15 for a 3-minute song).
+
+/** The larger of `peak` and the largest |x| over x[0, n), as `samplePeak` compares. */
+function peakOf(x: Float32Array, n: number, peak: number): number {
+  let best = peak;
+  for (let i = 0; i < n; i++) {
+    const a = Math.abs(x[i]!);
+    if (a > best) best = a;
+  }
+  return best;
+}
+
+function scale(x: Float32Array, n: number, gain: number): void {
+  for (let i = 0; i < n; i++) x[i]! *= gain;
 }
 
 function chooseSplit(prefix: ChainStep[], stream: AudioStream, pipeline: Exclude<RenderOptions["pipeline"], "never" | undefined>): number | null {
