@@ -167,7 +167,7 @@ async function renderThroughSpill(
 
 // The loops over every sample sit in functions of their own: V8 optimizes a function called once
 // per block after a few blocks, while a loop inside the long-running render would run on-stack
-// replaced code that deoptimizes at every exit (measured: 58 ms against about 15 for a 3-minute song).
+// replaced code that deoptimizes at every exit (measured, profiled: 58 ms against 34 for a 3-minute song).
 
 /** The larger of `peak` and the largest |x| over x[0, n), as `samplePeak` compares. */
 function peakOf(x: Float32Array, n: number, peak: number): number {
