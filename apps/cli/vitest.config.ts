@@ -1,5 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  test: { testTimeout: 30_000 },
+  // The tests run the CLI as a user does (`pnpm studio`, through tsx), several times each. Alone
+  // that takes 1–2 s a run; in CI, with every package's tests at once on two cores, 5–7 s.
+  test: { testTimeout: 90_000 },
 });
