@@ -62,7 +62,9 @@ function firstDifference(a: Float32Array, b: Float32Array): number {
   return -1;
 }
 
-describe("renderEffectChain on two threads", () => {
+// Each case renders the file several times, each time starting a worker through tsx: 2–7 s alone,
+// 12–27 s in CI with every package's tests at once on two cores.
+describe("renderEffectChain on two threads", { timeout: 120_000 }, () => {
   it.each([
     ["the benchmark chain", parseEffectChain(BENCH_CHAIN)],
     ["the vocal_polish preset", effectPreset("vocal_polish")],
