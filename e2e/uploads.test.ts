@@ -82,6 +82,14 @@ describe("uploads through the running studio", () => {
     expect(readdirSync(join(studio.storageDir, "uploads", "audio"))).toHaveLength(2);
   });
 
+  it("keeps an idle connection for 65 s, longer than clients and proxies keep theirs", async () => {
+    // With Node's default of 5 s, a client reusing a connection at about that age (undici's cut-off
+    // is 4 s) raced the server closing it, and the request failed with "other side closed".
+    const res = await fetch(`${studio.url}/api/health`);
+    await res.arrayBuffer();
+    expect(res.headers.get("keep-alive")).toBe("timeout=65");
+  });
+
   it("answers other methods on the upload route with 405 and the ones it takes", async () => {
     const res = await fetch(`${studio.url}/api/upload/audio`, { headers: { cookie } });
     expect(res.status).toBe(405);
