@@ -22,6 +22,7 @@ import { join } from "node:path";
 import { encodeWav } from "@mini-studio/audio";
 import { findWorkspaceRoot } from "@mini-studio/config";
 import { benchDir, failureOf, runTimed, shellQuote } from "../support/child";
+import { median } from "../support/stats";
 import { musicLikeSignal } from "./signal";
 
 /** The studio's CLI as it ships: the bundle that `pnpm --filter @mini-studio/cli build` writes. */
@@ -114,12 +115,6 @@ async function medianTime(name: string, argv: string[]): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) times.push((await run({ name, argv })).ms);
   return median(times);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function toolVersion(argv: string[], pick: (out: string) => string): string {

@@ -9,6 +9,7 @@
  * minute to the next, ratios taken within a round drift far less than the times themselves.
  */
 import { spawnSync } from "node:child_process";
+import { median } from "./stats";
 
 const [roundsArg, ...commands] = process.argv.slice(2);
 const rounds = Number(roundsArg);
@@ -34,11 +35,6 @@ for (let round = 0; round <= rounds; round++) {
 }
 process.stderr.write("\n");
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 commands.forEach((command, i) => {
   const ratio = median(times[i]!.map((t, k) => t / times[0]![k]!));
   console.log(`${median(times[i]!).toFixed(1).padStart(8)} ms   ${ratio.toFixed(3)} of the first   ${command}`);

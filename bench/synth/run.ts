@@ -38,6 +38,7 @@ import {
   writeDefaultVoice,
 } from "@mini-studio/synth";
 import { benchDir, failureOf, runTimed, shellQuote } from "../support/child";
+import { median } from "../support/stats";
 import { songLyrics } from "./lyrics";
 import type { SessionThreads, SingOnceReport, SingRun } from "./sing-once";
 
@@ -107,13 +108,6 @@ function onnxruntimeVersion(): string {
   } catch {
     return "unknown";
   }
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 
