@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -132,13 +131,9 @@ export async function createOutputFile(path: string) {
  * in memory, as it would without one).
  */
 export function openSpillFile(): (SpillStore & { close(): void }) | null {
-  const path = join(tmpdir(), `mini-studio-${process.pid}-${randomUUID()}.spill`);
-  let fd: number;
-  try {
-    fd = openSync(path, "wx+");
-  } catch {
-    return null;
-  }
+  const made = createExclusive((n) => join(tmpdir(), `mini-studio-${process.pid}-${n}.spill`));
+  if (!made) return null;
+  const { fd, path } = made;
   let linked = true;
   try {
     unlinkSync(path);
@@ -166,4 +161,23 @@ export function openSpillFile(): (SpillStore & { close(): void }) | null {
       if (linked) rm(path, { force: true }).catch(() => undefined);
     },
   };
+}
+
+let scratchFiles = 0;
+
+/**
+ * Creates a new file under the first free name that `name` gives, never opening one that exists
+ * (nor following a link planted under that name). The names need no randomness, which would load
+ * node:crypto: 7 ms at the start of every command that reads a file.
+ */
+function createExclusive(name: (n: number) => string): { fd: number; path: string } | null {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const path = name(++scratchFiles);
+    try {
+      return { fd: openSync(path, "wx+"), path };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") return null;
+    }
+  }
+  return null;
 }

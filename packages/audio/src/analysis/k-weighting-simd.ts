@@ -1,5 +1,26 @@
-import { assembleModule, instantiate, op, v128, valType, type WasmFunction, type WasmMemory } from "../wasm/wasm-assembler";
+import { instantiate, type WasmMemory } from "../wasm/wasm-instance";
 import { K_STATE_SIZE, kWeightingTaps, type KWeighting } from "./k-weighting";
+import { K_WEIGHTING_KERNEL_WASM } from "./k-weighting-kernel.wasm";
+
+/**
+ * Memory holds the coefficients (each in both lanes: β1 β2 a1 a2 c1 c2, then the subnormal floor),
+ * per channel pair nine f64x2 values (x1 x2 p1 p2 u1 u2 w1 w2 as in K_STATE_SIZE, then the two sums
+ * of squares), then the piece of interleaved 16-bit frames being measured.
+ */
+export const COEFFICIENTS = ["B1", "B2", "A1", "A2", "C1", "C2"] as const;
+export const FLOOR_OFFSET = COEFFICIENTS.length * 16;
+const PAIRS_START = FLOOR_OFFSET + 16;
+const PAIR_BYTES = (K_STATE_SIZE + 1) * 16;
+export const SUM_OFFSET = K_STATE_SIZE * 16;
+const PAGE_BYTES = 65_536;
+/**
+ * Audio is copied in and measured a piece at a time: a small region stays in the cache, and is not
+ * fresh memory for the system to map in. On the virtual machines measured, a fresh page costs about
+ * 12 µs, so a fresh megabyte (3 ms) costs more than measuring it (0.9 ms).
+ */
+const STAGE_BYTES = 64 * 1024;
+
+type PairFunction = (src: number, frames: number, stride: number, state: number) => void;
 
 /**
  * `kWeightedSumOfSquaresS16` for two channels at once: the same operations in the same order, on
@@ -10,108 +31,9 @@ import { K_STATE_SIZE, kWeightingTaps, type KWeighting } from "./k-weighting";
  * (18–22 ms for the first megabyte, against 5–8 ms here, compiling included); once both are
  * optimized, a megabyte takes 0.9 ms here and 1.1 ms in JavaScript.
  *
- * Memory holds the coefficients (each in both lanes: β1 β2 a1 a2 c1 c2, then the subnormal floor),
- * per channel pair nine f64x2 values (x1 x2 p1 p2 u1 u2 w1 w2 as in K_STATE_SIZE, then the two sums
- * of squares), then the piece of interleaved 16-bit frames being measured.
- */
-const COEFFICIENTS = ["B1", "B2", "A1", "A2", "C1", "C2"] as const;
-const FLOOR_OFFSET = COEFFICIENTS.length * 16;
-const PAIRS_START = FLOOR_OFFSET + 16;
-const PAIR_BYTES = (K_STATE_SIZE + 1) * 16;
-const SUM_OFFSET = K_STATE_SIZE * 16;
-const PAGE_BYTES = 65_536;
-/**
- * Audio is copied in and measured a piece at a time: a small region stays in the cache, and is not
- * fresh memory for the system to map in. On the virtual machines measured, a fresh page costs about
- * 12 µs, so a fresh megabyte (3 ms) costs more than measuring it (0.9 ms).
- */
-const STAGE_BYTES = 64 * 1024;
-
-const params = ["src", "frames", "stride", "state"] as const;
-const scalars = ["end", "last"] as const;
-const vectors = ["B1", "B2", "A1", "A2", "C1", "C2", "x1", "x2", "p1", "p2", "u1", "u2", "w1", "w2", "sum", "v", "p"] as const;
-type Name = (typeof params)[number] | (typeof scalars)[number] | (typeof vectors)[number];
-const index = Object.fromEntries([...params, ...scalars, ...vectors].map((n, i) => [n, i])) as Record<Name, number>;
-const get = (n: Name) => op.localGet(index[n]);
-const set = (n: Name) => op.localSet(index[n]);
-
-/** The state in memory order (K_STATE_SIZE), then the sums. */
-const STATE = ["x1", "x2", "p1", "p2", "u1", "u2", "w1", "w2"] as const;
-type StateName = (typeof STATE)[number];
-/** Which local holds each state value. A frame writes its newest values over the oldest, so the roles swap each frame. */
-type Roles = Record<StateName, Name>;
-const STRAIGHT: Roles = { x1: "x1", x2: "x2", p1: "p1", p2: "p2", u1: "u1", u2: "u2", w1: "w1", w2: "w2" };
-const SWAPPED: Roles = { x1: "x2", x2: "x1", p1: "p2", p2: "p1", u1: "u2", u2: "u1", w1: "w2", w2: "w1" };
-/** The recursions' values, zeroed below `floor` on the way out, as `flushSubnormals` does. */
-const FLUSHED = new Set<StateName>(["u1", "u2", "w1", "w2"]);
-
-const { f64x2Add: add, f64x2Sub: sub, f64x2Mul: mul } = v128;
-
-/** One frame, its two samples at the address that `address` computes, in the order of kWeightedSumOfSquaresS16. */
-function frame(r: Roles, address: number[]): number[] {
-  return [
-    // v = the two samples as f64x2
-    ...address, ...v128.load32Zero(), ...v128.i32x4ExtendLowI16x8S, ...v128.f64x2ConvertLowI32x4S, ...set("v"),
-    // p = v − x1 − x1 + x2 (exact: integers)
-    ...get("v"), ...get(r.x1), ...sub, ...get(r.x1), ...sub, ...get(r.x2), ...add, ...set("p"),
-    // u = p + β1·p1 + β2·p2 − a2·u2 − a1·u1
-    ...get("p"), ...get("B1"), ...get(r.p1), ...mul, ...add, ...get("B2"), ...get(r.p2), ...mul, ...add,
-    ...get("A2"), ...get(r.u2), ...mul, ...sub, ...get("A1"), ...get(r.u1), ...mul, ...sub, ...set(r.u2),
-    // w = u − c2·w2 − c1·w1
-    ...get(r.u2), ...get("C2"), ...get(r.w2), ...mul, ...sub, ...get("C1"), ...get(r.w1), ...mul, ...sub, ...set(r.w2),
-    ...get("sum"), ...get(r.w2), ...get(r.w2), ...mul, ...add, ...set("sum"),
-    ...get("v"), ...set(r.x2), ...get("p"), ...set(r.p2),
-  ];
-}
-
-function storeState(r: Roles): number[] {
-  return STATE.flatMap((n, i) => [
-    ...get("state"),
-    ...get(r[n]),
-    ...(FLUSHED.has(n) ? [...get(r[n]), ...v128.f64x2Abs, ...op.i32Const(0), ...v128.load(FLOOR_OFFSET), ...v128.f64x2Ge, ...v128.and] : []),
-    ...v128.store(i * 16),
-  ]);
-}
-
-/**
- * pair(src, frames, stride, state): runs `frames` frames from byte `src` (two adjacent 16-bit
- * channels, `stride` bytes per frame) through the K-weighting of `kWeightedSumOfSquaresS16` with
- * the state at byte `state`, and stores the sums of squares there. Two frames per turn, so that the
- * roles swap back without moving values between locals. The sums start at 0, as all locals do.
- * The coefficients come from memory rather than as arguments: calls from JavaScript with fewer
- * arguments cost less.
- */
-const pairKernel: WasmFunction = {
-  name: "pair",
-  params: params.map(() => valType.i32),
-  results: [],
-  locals: [...scalars.map(() => valType.i32), ...vectors.map(() => valType.v128)],
-  body: [
-    ...COEFFICIENTS.flatMap((c, i) => [...op.i32Const(0), ...v128.load(i * 16), ...set(c)]),
-    ...STATE.flatMap((n, i) => [...get("state"), ...v128.load(i * 16), ...set(n)]),
-    ...get("src"), ...get("frames"), ...get("stride"), ...op.i32Mul, ...op.i32Add, ...set("end"),
-    ...get("end"), ...get("stride"), ...op.i32Sub, ...set("last"),
-    ...get("src"), ...get("last"), ...op.i32LtS, ...op.if, ...op.loop,
-    ...frame(STRAIGHT, get("src")),
-    ...frame(SWAPPED, [...get("src"), ...get("stride"), ...op.i32Add]),
-    ...get("src"), ...get("stride"), ...get("stride"), ...op.i32Add, ...op.i32Add, ...op.localTee(index.src),
-    ...get("last"), ...op.i32LtS, ...op.brIf(0),
-    ...op.end, ...op.end,
-    // An odd frame left: one more, after which the roles are swapped.
-    ...get("src"), ...get("end"), ...op.i32LtS, ...op.if,
-    ...frame(STRAIGHT, get("src")), ...storeState(SWAPPED),
-    ...op.else,
-    ...storeState(STRAIGHT),
-    ...op.end,
-    ...get("state"), ...get("sum"), ...v128.store(SUM_OFFSET),
-  ],
-};
-
-type PairFunction = (src: number, frames: number, stride: number, state: number) => void;
-
-/**
  * One kernel instance per thread, shared by every meter on it: a meter brings its state in, stages
  * and measures its audio piece by piece, and takes its state back within one synchronous call.
+ * The kernel's code is in k-weighting-kernel.ts.
  */
 export class SimdKWeighting {
   private static instance: SimdKWeighting | null | undefined;
@@ -120,7 +42,7 @@ export class SimdKWeighting {
   static shared(): SimdKWeighting | null {
     if (SimdKWeighting.instance === undefined) {
       try {
-        SimdKWeighting.instance = new SimdKWeighting(instantiate(assembleModule([pairKernel], 1)));
+        SimdKWeighting.instance = new SimdKWeighting(instantiate(K_WEIGHTING_KERNEL_WASM));
       } catch {
         SimdKWeighting.instance = null;
       }

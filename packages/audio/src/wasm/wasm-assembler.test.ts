@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { assembleModule, instantiate, op, sleb128, uleb128, v128, valType, type WasmFunction, type WasmMemory } from "./wasm-assembler";
+import { assembleModule, op, sleb128, uleb128, v128, valType, type WasmFunction } from "./wasm-assembler";
+import { instantiate, type WasmMemory } from "./wasm-instance";
 
 const load = (functions: WasmFunction[]) => instantiate(assembleModule(functions, 1));
 const bufferOf = (exports: Record<string, unknown>) => (exports.memory as WasmMemory).buffer;

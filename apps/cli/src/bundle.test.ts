@@ -1,0 +1,72 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { analyzeAudio, decodeAudio, encodeWav, sineTone } from "@mini-studio/audio";
+import { APP_VERSION } from "@mini-studio/config/workspace";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// The other CLI tests run it from source, through tsx; this one runs what `bin` ships: the bundle
+// that build.mjs writes, with its chunks and the plugins that trim what it loads.
+const CLI_ROOT = join(import.meta.dirname, "..");
+let out: string;
+let input: string;
+
+/** Inside the package, so that the bundle finds its external dependencies as dist/ would. */
+beforeAll(() => {
+  const cache = join(CLI_ROOT, "node_modules", ".cache");
+  mkdirSync(cache, { recursive: true });
+  out = mkdtempSync(join(cache, "bundle-test-"));
+  const built = spawnSync(process.execPath, ["build.mjs", "--outdir", join(out, "dist")], { cwd: CLI_ROOT, encoding: "utf8" });
+  expect(built.status, built.stderr).toBe(0);
+  input = join(out, "tone.wav");
+  writeFileSync(input, encodeWav(sineTone({ seconds: 3, freqHz: 440, amplitude: 0.25 })));
+});
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+function bundled(args: string[], nodeArgs: string[] = []) {
+  const result = spawnSync(process.execPath, [...nodeArgs, join(out, "dist", "studio.mjs"), ...args], { encoding: "utf8" });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("the bundled CLI", () => {
+  it("gives its version and its help", () => {
+    expect(bundled(["--version"]).stdout.trim()).toBe(APP_VERSION);
+    const help = bundled(["--help"]);
+    expect(help.code).toBe(0);
+    for (const command of ["fx", "analyze", "convert", "sing", "config"]) expect(help.stdout).toContain(command);
+  });
+
+  it("measures a file's loudness, and its full analysis", () => {
+    const loudness = bundled(["analyze", "--loudness", "--json", input]);
+    expect(loudness.code, loudness.stderr).toBe(0);
+    // What the library measures on the same tone.
+    expect(JSON.parse(loudness.stdout).integratedLufs).toBeCloseTo(analyzeAudio(sineTone({ seconds: 3, freqHz: 440, amplitude: 0.25 })).integratedLufs, 1);
+    const full = bundled(["analyze", "--json", input]);
+    expect(full.code, full.stderr).toBe(0);
+    expect(JSON.parse(full.stdout).peakDbfs).toBeCloseTo(-12.04, 1);
+  });
+
+  it("runs an effects chain through its worker and its scratch file, and writes MP3 through the encoder it loads on demand", async () => {
+    const wet = join(out, "hall.wav");
+    const fx = bundled(["fx", input, wet, "--chain", '[{"type":"reverb","room_size":0.5},{"type":"normalize","peak_db":-1}]']);
+    expect(fx.code, fx.stderr).toBe(0);
+    expect(analyzeAudio(await decodeAudio(readFileSync(wet), "wav")).peakDbfs).toBeCloseTo(-1, 1);
+    const mp3 = join(out, "tone.mp3");
+    const convert = bundled(["convert", input, mp3, "--bitrate", "128"]);
+    expect(convert.code, convert.stderr).toBe(0);
+    const decoded = await decodeAudio(readFileSync(mp3), "mp3");
+    expect(decoded.channels[0]!.length / decoded.sampleRate).toBeCloseTo(3, 1);
+  });
+
+  it("starts without loading node:crypto or node:child_process, which it does not use", () => {
+    // Each costs every command 5–7 ms at start: commander loads child_process for subcommands that
+    // are programs of their own; nothing in the CLI needs node:crypto.
+    const preload = join(out, "modules.mjs");
+    writeFileSync(preload, 'process.on("exit", () => process.stderr.write("\\n" + JSON.stringify(process.moduleLoadList)));\n');
+    const run = bundled(["analyze", "--loudness", input], ["--import", preload]);
+    expect(run.code, run.stderr).toBe(0);
+    const loaded: string[] = JSON.parse(run.stderr.trim().split("\n").at(-1)!);
+    expect(loaded).toContain("NativeModule fs");
+    expect(loaded.filter((name) => /^NativeModule (crypto|child_process)$/.test(name))).toEqual([]);
+  });
+});
