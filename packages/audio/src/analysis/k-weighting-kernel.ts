@@ -1,5 +1,5 @@
 import { assembleModule, op, v128, valType, type WasmFunction } from "../wasm/wasm-assembler";
-import { COEFFICIENTS, FLOOR_OFFSET, SUM_OFFSET } from "./k-weighting-simd";
+import { COEFFICIENTS, FILTERED_FRAMES, FILTERED_OFFSET, FLOOR_OFFSET, SUM_OFFSET } from "./k-weighting-simd";
 
 /**
  * The kernel of `SimdKWeighting`, written with the assembler. It is assembled when the studio is
@@ -12,7 +12,7 @@ export function kWeightingKernelModule(): Uint8Array<ArrayBuffer> {
 }
 
 const params = ["src", "frames", "stride", "state"] as const;
-const scalars = ["end", "last"] as const;
+const scalars = ["end", "blockEnd", "q", "qEnd", "qLast"] as const;
 const vectors = ["B1", "B2", "A1", "A2", "C1", "C2", "x1", "x2", "p1", "p2", "u1", "u2", "w1", "w2", "sum", "v", "p"] as const;
 type Name = (typeof params)[number] | (typeof scalars)[number] | (typeof vectors)[number];
 const index = Object.fromEntries([...params, ...scalars, ...vectors].map((n, i) => [n, i])) as Record<Name, number>;
@@ -22,48 +22,71 @@ const set = (n: Name) => op.localSet(index[n]);
 /** The state in memory order (K_STATE_SIZE), then the sums. */
 const STATE = ["x1", "x2", "p1", "p2", "u1", "u2", "w1", "w2"] as const;
 type StateName = (typeof STATE)[number];
-/** Which local holds each state value. A frame writes its newest values over the oldest, so the roles swap each frame. */
+/**
+ * Which local holds each value of the recursions. A frame writes its newest values over the
+ * oldest, so the roles swap each frame; the input history (x1, x2) moves instead.
+ */
 type Roles = Record<StateName, Name>;
 const STRAIGHT: Roles = { x1: "x1", x2: "x2", p1: "p1", p2: "p2", u1: "u1", u2: "u2", w1: "w1", w2: "w2" };
-const SWAPPED: Roles = { x1: "x2", x2: "x1", p1: "p2", p2: "p1", u1: "u2", u2: "u1", w1: "w2", w2: "w1" };
+const SWAPPED: Roles = { x1: "x1", x2: "x2", p1: "p2", p2: "p1", u1: "u2", u2: "u1", w1: "w2", w2: "w1" };
 /** The recursions' values, zeroed below `floor` on the way out, as `flushSubnormals` does. */
 const FLUSHED = new Set<StateName>(["u1", "u2", "w1", "w2"]);
 
 const { f64x2Add: add, f64x2Sub: sub, f64x2Mul: mul } = v128;
+const FRAME_BYTES_FILTERED = 16;
 
-/** One frame, its two samples at the address that `address` computes, in the order of kWeightedSumOfSquaresS16. */
-function frame(r: Roles, address: number[]): number[] {
+/**
+ * The input filter of the frame at `src`: p = v − x1 − x1 + x2, exact on integers, stored at `q`.
+ * It depends on no earlier result, so a block of frames goes through it at full speed before the
+ * recursions run over the block.
+ */
+function filterInput(): number[] {
   return [
-    // v = the two samples as f64x2
-    ...address, ...v128.load32Zero(), ...v128.i32x4ExtendLowI16x8S, ...v128.f64x2ConvertLowI32x4S, ...set("v"),
-    // p = v − x1 − x1 + x2 (exact: integers)
-    ...get("v"), ...get(r.x1), ...sub, ...get(r.x1), ...sub, ...get(r.x2), ...add, ...set("p"),
+    ...get("src"), ...v128.load32Zero(), ...v128.i32x4ExtendLowI16x8S, ...v128.f64x2ConvertLowI32x4S, ...set("v"),
+    ...get("q"), ...get("v"), ...get("x1"), ...sub, ...get("x1"), ...sub, ...get("x2"), ...add, ...v128.store(0),
+    ...get("x1"), ...set("x2"), ...get("v"), ...set("x1"),
+  ];
+}
+
+/** The recursions of one frame, on the p at `q` + `offset`, in the order of kWeightedSumOfSquaresS16. */
+function recursions(r: Roles, offset: number): number[] {
+  return [
+    ...get("q"), ...v128.load(offset), ...set("p"),
     // u = p + β1·p1 + β2·p2 − a2·u2 − a1·u1
     ...get("p"), ...get("B1"), ...get(r.p1), ...mul, ...add, ...get("B2"), ...get(r.p2), ...mul, ...add,
     ...get("A2"), ...get(r.u2), ...mul, ...sub, ...get("A1"), ...get(r.u1), ...mul, ...sub, ...set(r.u2),
     // w = u − c2·w2 − c1·w1
     ...get(r.u2), ...get("C2"), ...get(r.w2), ...mul, ...sub, ...get("C1"), ...get(r.w1), ...mul, ...sub, ...set(r.w2),
     ...get("sum"), ...get(r.w2), ...get(r.w2), ...mul, ...add, ...set("sum"),
-    ...get("v"), ...set(r.x2), ...get("p"), ...set(r.p2),
+    ...get("p"), ...set(r.p2),
   ];
 }
 
-function storeState(r: Roles): number[] {
-  return STATE.flatMap((n, i) => [
-    ...get("state"),
-    ...get(r[n]),
-    ...(FLUSHED.has(n) ? [...get(r[n]), ...v128.f64x2Abs, ...op.i32Const(0), ...v128.load(FLOOR_OFFSET), ...v128.f64x2Ge, ...v128.and] : []),
-    ...v128.store(i * 16),
-  ]);
+/** Stores the state (recursions zeroed below the floor) and the sums, and returns. */
+function storeStateAndReturn(r: Roles): number[] {
+  return [
+    ...STATE.flatMap((n, i) => [
+      ...get("state"),
+      ...get(r[n]),
+      ...(FLUSHED.has(n) ? [...get(r[n]), ...v128.f64x2Abs, ...op.i32Const(0), ...v128.load(FLOOR_OFFSET), ...v128.f64x2Ge, ...v128.and] : []),
+      ...v128.store(i * 16),
+    ]),
+    ...get("state"), ...get("sum"), ...v128.store(SUM_OFFSET),
+    ...op.return,
+  ];
 }
 
 /**
  * pair(src, frames, stride, state): runs `frames` frames from byte `src` (two adjacent 16-bit
  * channels, `stride` bytes per frame) through the K-weighting of `kWeightedSumOfSquaresS16` with
- * the state at byte `state`, and stores the sums of squares there. Two frames per turn, so that the
- * roles swap back without moving values between locals. The sums start at 0, as all locals do.
- * The coefficients come from memory rather than as arguments: calls from JavaScript with fewer
- * arguments cost less.
+ * the state at byte `state`, and stores the sums of squares there. The sums start at 0, as all
+ * locals do. The coefficients come from memory rather than as arguments: calls from JavaScript
+ * with fewer arguments cost less.
+ *
+ * The frames go in blocks of FILTERED_FRAMES: first the input filter over the block, into memory
+ * at FILTERED_OFFSET, then the recursions over it, two frames per turn so that the roles swap back
+ * without moving values between locals. Apart, each loop's values fit in the machine's registers;
+ * in one loop they did not, and the spilling made it a quarter slower.
  */
 const pairKernel = (): WasmFunction => ({
   name: "pair",
@@ -74,19 +97,30 @@ const pairKernel = (): WasmFunction => ({
     ...COEFFICIENTS.flatMap((c, i) => [...op.i32Const(0), ...v128.load(i * 16), ...set(c)]),
     ...STATE.flatMap((n, i) => [...get("state"), ...v128.load(i * 16), ...set(n)]),
     ...get("src"), ...get("frames"), ...get("stride"), ...op.i32Mul, ...op.i32Add, ...set("end"),
-    ...get("end"), ...get("stride"), ...op.i32Sub, ...set("last"),
-    ...get("src"), ...get("last"), ...op.i32LtS, ...op.if, ...op.loop,
-    ...frame(STRAIGHT, get("src")),
-    ...frame(SWAPPED, [...get("src"), ...get("stride"), ...op.i32Add]),
-    ...get("src"), ...get("stride"), ...get("stride"), ...op.i32Add, ...op.i32Add, ...op.localTee(index.src),
-    ...get("last"), ...op.i32LtS, ...op.brIf(0),
-    ...op.end, ...op.end,
-    // An odd frame left: one more, after which the roles are swapped.
-    ...get("src"), ...get("end"), ...op.i32LtS, ...op.if,
-    ...frame(STRAIGHT, get("src")), ...storeState(SWAPPED),
-    ...op.else,
-    ...storeState(STRAIGHT),
+    ...get("src"), ...get("end"), ...op.i32LtS, ...op.if, ...op.loop,
+    // blockEnd = min(src + FILTERED_FRAMES · stride, end)
+    ...get("src"), ...op.i32Const(FILTERED_FRAMES), ...get("stride"), ...op.i32Mul, ...op.i32Add, ...set("blockEnd"),
+    ...get("blockEnd"), ...get("end"), ...get("blockEnd"), ...get("end"), ...op.i32LtS, ...op.select, ...set("blockEnd"),
+    ...op.i32Const(FILTERED_OFFSET), ...set("q"),
+    ...op.loop,
+    ...filterInput(),
+    ...get("q"), ...op.i32Const(FRAME_BYTES_FILTERED), ...op.i32Add, ...set("q"),
+    ...get("src"), ...get("stride"), ...op.i32Add, ...op.localTee(index.src), ...get("blockEnd"), ...op.i32LtS, ...op.brIf(0),
     ...op.end,
-    ...get("state"), ...get("sum"), ...v128.store(SUM_OFFSET),
+    ...get("q"), ...set("qEnd"),
+    ...get("qEnd"), ...op.i32Const(FRAME_BYTES_FILTERED), ...op.i32Sub, ...set("qLast"),
+    ...op.i32Const(FILTERED_OFFSET), ...set("q"),
+    ...get("q"), ...get("qLast"), ...op.i32LtS, ...op.if, ...op.loop,
+    ...recursions(STRAIGHT, 0),
+    ...recursions(SWAPPED, FRAME_BYTES_FILTERED),
+    ...get("q"), ...op.i32Const(2 * FRAME_BYTES_FILTERED), ...op.i32Add, ...op.localTee(index.q), ...get("qLast"), ...op.i32LtS, ...op.brIf(0),
+    ...op.end, ...op.end,
+    // An odd frame left, which only the last block can have (FILTERED_FRAMES is even): after it the roles are swapped.
+    ...get("q"), ...get("qEnd"), ...op.i32LtS, ...op.if,
+    ...recursions(STRAIGHT, 0), ...storeStateAndReturn(SWAPPED),
+    ...op.end,
+    ...get("src"), ...get("end"), ...op.i32LtS, ...op.brIf(0),
+    ...op.end, ...op.end,
+    ...storeStateAndReturn(STRAIGHT),
   ],
 });

@@ -36,7 +36,7 @@ describe("SimdKWeighting", () => {
   });
 
   it.each([
-    [2, [4410, 4410, 1, 0, 2, 3, 999]],
+    [2, [4410, 4410, 1, 0, 2, 3, 999, 2049, 4096]],
     [3, [1000, 17]],
     [6, [4093, 4410]],
   ])("with %i channels, gives each paired channel the sums and state of the JavaScript loop, bit for bit (runs of %j frames)", (channels, runs) => {

@@ -93,4 +93,17 @@ describe("assembleModule", () => {
     expect(run(4, 16)).toBe(1038);
     expect(run(8, 8)).toBe(0);
   });
+
+  it("returns early, and selects between two values", () => {
+    // min(a, b) by select, returned before the 0 that would follow.
+    const min: WasmFunction = {
+      name: "min",
+      params: [valType.i32, valType.i32],
+      results: [valType.i32],
+      locals: [],
+      body: [...op.localGet(0), ...op.localGet(1), ...op.localGet(0), ...op.localGet(1), ...op.i32LtS, ...op.select, ...op.return, ...op.i32Const(0)],
+    };
+    const run = load([min]).min as (a: number, b: number) => number;
+    expect([run(3, 9), run(9, 3), run(-4, -4), run(-5, 2)]).toEqual([3, 3, -4, -5]);
+  });
 });

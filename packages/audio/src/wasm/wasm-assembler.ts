@@ -58,6 +58,9 @@ export const op = {
   else: [0x05],
   /** Branches to the enclosing block or loop `depth` levels out (0: the innermost) when the top of the stack is not 0. */
   brIf: (depth: number) => [0x0d, ...uleb128(depth)],
+  return: [0x0f],
+  /** a, b, c → a where c is not 0, else b. */
+  select: [0x1b],
   end: [0x0b],
 } as const;
 
