@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,14 +6,14 @@ import type { SpillStore } from "@mini-studio/audio/rendering";
 // The measuring entry: `analyze` loads this module too, and must not pay for the effects and encoders.
 import { audioFormatFromPath, openAudioStream, type AudioFormat, type AudioStream } from "@mini-studio/audio/measure";
 
-/** Read buffers per file, reused: fresh memory is what a long file would otherwise cost most. */
+/** The read buffer per file, reused: fresh memory is what a long file would otherwise cost most. */
 const READ_BYTES = 1 << 20;
 
 export type FileChunks = {
   /** From the extension. */
   format: AudioFormat;
   size: number;
-  /** The file's bytes in order, through two reused buffers: a chunk is valid until the next is requested. */
+  /** The file's bytes in order, through one reused buffer: a chunk is valid until the next is requested. */
   chunks: AsyncGenerator<Uint8Array>;
   /** How much of the file has been read, 0..1. */
   fraction(): number;
@@ -26,33 +26,41 @@ export type OpenedAudioFile = AudioStream & {
   fraction(): number;
 };
 
-/** Opens a file for reading chunk by chunk. Errors name the file. */
+/**
+ * Opens a file for reading chunk by chunk. Errors name the file. The reads are synchronous, into
+ * one reused buffer: the file is most often in the page cache, where a read is a copy, and reading
+ * on libuv's threads instead (two buffers, the next read running during the work on the last)
+ * cost more in hand-offs than it overlapped. Measured on a 180 s song: 4% of `analyze --loudness`
+ * and 3% of `fx`.
+ */
 export async function openFileChunks(path: string): Promise<FileChunks> {
   const format = withPath(path, () => audioFormatFromPath(path));
-  const file = await open(path, "r").catch((error: unknown) => {
+  const fd = withPath(path, () => openSync(path, "r"));
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    closeSync(fd);
+  };
+  let size: number;
+  try {
+    size = fstatSync(fd).size;
+  } catch (error) {
+    close();
     throw withPathError(path, error);
-  });
-  const { size } = await file.stat();
+  }
   let read = 0;
-  // Two buffers: the next read runs while the decoder and the effects work on the last one.
   async function* chunks(): AsyncGenerator<Uint8Array> {
-    const buffers = [new Uint8Array(READ_BYTES), new Uint8Array(READ_BYTES)];
-    let turn = 0;
-    let pending = file.read(buffers[0]!, 0, READ_BYTES, null);
+    const buffer = new Uint8Array(READ_BYTES);
     try {
       for (;;) {
-        const { bytesRead } = await pending;
+        const bytesRead = readSync(fd, buffer, 0, READ_BYTES, null);
         if (bytesRead === 0) return;
         read += bytesRead;
-        const current = buffers[turn]!;
-        turn ^= 1;
-        pending = file.read(buffers[turn]!, 0, READ_BYTES, null);
-        yield current.subarray(0, bytesRead);
+        yield buffer.subarray(0, bytesRead);
       }
     } finally {
-      // A consumer that stops early leaves a read in flight: let it land before closing.
-      await pending.catch(() => undefined);
-      await file.close();
+      close();
     }
   }
   return {
@@ -60,13 +68,13 @@ export async function openFileChunks(path: string): Promise<FileChunks> {
     size,
     chunks: rethrowWithPath(path, chunks()),
     fraction: () => (size === 0 ? 1 : read / size),
-    close: () => file.close().catch(() => undefined),
+    close: async () => close(),
   };
 }
 
 /**
  * Opens an audio file for decoding block by block. The decoders copy whatever they keep of a
- * chunk before asking for the next, so the file is read through two reused buffers. Errors name the file.
+ * chunk before asking for the next, so the file is read through one reused buffer. Errors name the file.
  */
 export async function openAudioFile(path: string): Promise<OpenedAudioFile> {
   const file = await openFileChunks(path);
