@@ -12,6 +12,8 @@
  * the loudness range (with their gates, and momentary / short-term values), so the studio runs
  * `analyze --loudness`, which measures exactly those. The full `analyze` adds sample and true peak,
  * RMS, clipping and a waveform; it is set against ebur128 with its true-peak meter on.
+ * The loudness of a 1 s file gives each tool's fixed cost (start-up, header, printing); the song's
+ * time less that one is what measuring its audio costs, reported beside the whole-process ratio.
  * A tool that fails is reported with its stderr; the other sections still run, and the exit code
  * is 1.
  */
@@ -45,6 +47,10 @@ const SAMPLE_RATE = 44_100;
 const SEED = 20_240_601;
 const WARMUPS = 1;
 const RUNS = 5;
+/** The loudness sections' commands take a quarter of a second: more runs steady their medians at little cost. */
+const SHORT_RUNS = 11;
+/** The short file whose loudness gives each tool's fixed cost, subtracted in the last line. */
+const SHORT_SECONDS = 1;
 
 const CHAIN = [
   { type: "highpass", freq_hz: 80 },
@@ -60,8 +66,16 @@ const ROOT = findWorkspaceRoot();
 
 type Command = { name: string; argv: string[]; check?: (stdout: string, stderr: string) => string | null };
 type RunResult = { ok: true; ms: number; stdout: string; stderr: string } | { ok: false; ms: number; message: string };
-type Section = { title: string; studio: Command; reference: Command; target?: number; note?: (studio: RunResult, reference: RunResult) => string };
-type Outcome = { title: string; studioMs: number | null; referenceMs: number | null; target?: number; failures: string[] };
+type Section = {
+  title: string;
+  studio: Command;
+  reference: Command;
+  target?: number;
+  /** Runs of each tool after the warm-up: RUNS, or more for a section whose commands are short. */
+  runs?: number;
+  note?: (studio: RunResult, reference: RunResult) => string;
+};
+type Outcome = { title: string; runs: number; studioMs: number | null; referenceMs: number | null; target?: number; failures: string[] };
 
 /** Runs one command to its end and times it. */
 async function run(command: Command): Promise<RunResult> {
@@ -74,7 +88,7 @@ async function run(command: Command): Promise<RunResult> {
   return { ok: true, ms, stdout: out, stderr: err };
 }
 
-/** Warm-up, then RUNS runs each, alternating which tool goes first, so load drifts hit both. */
+/** Warm-up, then the section's runs of each, alternating which tool goes first, so load drifts hit both. */
 async function measure(section: Section): Promise<Outcome> {
   const failures: string[] = [];
   const times = { studio: [] as number[], reference: [] as number[] };
@@ -96,13 +110,15 @@ async function measure(section: Section): Promise<Outcome> {
     await once("studio", "warm-up");
     await once("reference", "warm-up");
   }
-  for (let i = 0; i < RUNS; i++) {
+  const runs = section.runs ?? RUNS;
+  for (let i = 0; i < runs; i++) {
     const order = i % 2 === 0 ? (["reference", "studio"] as const) : (["studio", "reference"] as const);
-    for (const who of order) await once(who, `run ${i + 1}/${RUNS}`);
+    for (const who of order) await once(who, `run ${i + 1}/${runs}`);
   }
   if (section.note && last.studio?.ok && last.reference?.ok) process.stderr.write(`[${section.title}] ${section.note(last.studio, last.reference)}\n`);
   return {
     title: section.title,
+    runs,
     studioMs: failed.studio ? null : median(times.studio),
     referenceMs: failed.reference ? null : median(times.reference),
     ...(section.target === undefined ? {} : { target: section.target }),
@@ -115,6 +131,23 @@ async function medianTime(name: string, argv: string[]): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) times.push((await run({ name, argv })).ms);
   return median(times);
+}
+
+/**
+ * What measuring the song's audio costs each tool beyond measuring a short file: start-up (Node's
+ * and the CLI's, ffmpeg's), reading the header and printing, which both runs share, cancel out.
+ * Reported without a target: the target is on whole processes.
+ */
+function printMeasuringAlone(outcomes: Outcome[], longTitle: string, shortTitle: string): void {
+  const long = outcomes.find((o) => o.title === longTitle);
+  const short = outcomes.find((o) => o.title === shortTitle);
+  if (!long || !short || [long.studioMs, long.referenceMs, short.studioMs, short.referenceMs].some((ms) => ms === null)) return;
+  const studio = long.studioMs! - short.studioMs!;
+  const reference = long.referenceMs! - short.referenceMs!;
+  const seconds = SECONDS - SHORT_SECONDS;
+  console.log(
+    `  (loudness of the ${seconds} s beyond the short file's: studio ${(studio / 1000).toFixed(2)} s, ffmpeg ${(reference / 1000).toFixed(2)} s, ratio ${(studio / reference).toFixed(2)})`,
+  );
 }
 
 function toolVersion(argv: string[], pick: (out: string) => string): string {
@@ -158,8 +191,10 @@ async function main(): Promise<void> {
   try {
     const input = join(dir, "in.wav");
     const mp3 = join(dir, "in.mp3");
+    const short = join(dir, "short.wav");
     const started = performance.now();
     writeFileSync(input, encodeWav(musicLikeSignal({ seconds: SECONDS, sampleRate: SAMPLE_RATE, seed: SEED }), { bitDepth: 16 }));
+    writeFileSync(short, encodeWav(musicLikeSignal({ seconds: SHORT_SECONDS, sampleRate: SAMPLE_RATE, seed: SEED }), { bitDepth: 16 }));
     const made = await run({ name: "ffmpeg (make the MP3)", argv: ["ffmpeg", "-v", "error", "-y", "-i", input, "-c:a", "libmp3lame", "-b:a", "192k", mp3] });
     if (!made.ok) throw new Error(made.message);
     process.stderr.write(`made the ${SECONDS} s test WAV and its MP3 in ${((performance.now() - started) / 1000).toFixed(1)} s (${dir})\n`);
@@ -178,6 +213,7 @@ async function main(): Promise<void> {
       {
         title: "loudness",
         target: 0.5,
+        runs: SHORT_RUNS,
         studio: { name: "studio analyze --loudness", argv: [...STUDIO_CLI, "analyze", input, "--loudness", "--json"], check: printsJson },
         reference: { name: "ffmpeg ebur128", argv: ["ffmpeg", "-nostats", "-i", input, "-af", "ebur128", "-f", "null", "-"] },
         note: (studio, reference) =>
@@ -188,11 +224,18 @@ async function main(): Promise<void> {
             {
               title: "loudness, Node without NODE_EXTRA_CA_CERTS",
               target: 0.5,
+              runs: SHORT_RUNS,
               studio: { name: "studio analyze --loudness", argv: [...WITHOUT_EXTRA_CA_CERTS, ...STUDIO_CLI, "analyze", input, "--loudness", "--json"], check: printsJson },
               reference: { name: "ffmpeg ebur128", argv: ["ffmpeg", "-nostats", "-i", input, "-af", "ebur128", "-f", "null", "-"] },
             },
           ]
         : []),
+      {
+        title: `loudness of a ${SHORT_SECONDS} s file`,
+        runs: SHORT_RUNS,
+        studio: { name: "studio analyze --loudness", argv: [...STUDIO_CLI, "analyze", short, "--loudness", "--json"], check: printsJson },
+        reference: { name: "ffmpeg ebur128", argv: ["ffmpeg", "-nostats", "-i", short, "-af", "ebur128", "-f", "null", "-"] },
+      },
       {
         title: "full analysis",
         studio: { name: "studio analyze", argv: [...STUDIO_CLI, "analyze", input, "--json"], check: printsJson },
@@ -235,12 +278,12 @@ async function main(): Promise<void> {
     const bareNode = await medianTime("node start-up", BARE_NODE);
     const bareNodeWithoutCerts = EXTRA_CA_CERTS ? await medianTime("node start-up", [...WITHOUT_EXTRA_CA_CERTS, ...BARE_NODE]) : null;
 
-    console.log(`\nMedians of ${RUNS} runs after ${WARMUPS} warm-up, whole processes`);
+    console.log(`\nMedians after ${WARMUPS} warm-up, whole processes`);
     for (const o of outcomes) {
       const fmt = (ms: number | null) => (ms === null ? "FAILED" : `${(ms / 1000).toFixed(2)} s`).padStart(9);
       const section = sections.find((s) => s.title === o.title)!;
       const [studio, reference] = [section.studio.name, section.reference.name];
-      console.log(`  ${o.title}`);
+      console.log(`  ${o.title} (${o.runs} runs)`);
       console.log(`    ${studio.padEnd(26)} ${fmt(o.studioMs)}`);
       console.log(`    ${reference.padEnd(26)} ${fmt(o.referenceMs)}`);
       if (o.studioMs !== null && o.referenceMs !== null) {
@@ -250,6 +293,7 @@ async function main(): Promise<void> {
       }
     }
     console.log(`  (start-up inside each studio time, \`${shellQuote(STARTUP)}\`: ${(startup / 1000).toFixed(2)} s; Node alone, \`${shellQuote(BARE_NODE)}\`: ${(bareNode / 1000).toFixed(2)} s)`);
+    printMeasuringAlone(outcomes, "loudness", `loudness of a ${SHORT_SECONDS} s file`);
     if (bareNodeWithoutCerts !== null) {
       console.log(`  (NODE_EXTRA_CA_CERTS=${EXTRA_CA_CERTS} is set: Node alone takes ${(bareNodeWithoutCerts / 1000).toFixed(2)} s without it)`);
     }
