@@ -6,7 +6,9 @@
  *
  * Each pair runs alternately (reference, studio, studio, reference, ...) after a warm-up, and the
  * medians are compared: studio / sox ≤ 1.0 for the chain, studio / ffmpeg ≤ 0.5 for loudness; the
- * full analysis and the MP3 decode ratios are reported without a target.
+ * full analysis and the MP3 decode ratios are reported without a target. Beside each ratio of the
+ * medians, the median of the rounds' own ratios: this machine's speed drifts from minute to minute,
+ * and two commands of one round see the same speed.
  *
  * Loudness compares like with like: ffmpeg's ebur128 filter measures the integrated loudness and
  * the loudness range (with their gates, and momentary / short-term values), so the studio runs
@@ -75,7 +77,16 @@ type Section = {
   runs?: number;
   note?: (studio: RunResult, reference: RunResult) => string;
 };
-type Outcome = { title: string; runs: number; studioMs: number | null; referenceMs: number | null; target?: number; failures: string[] };
+type Outcome = {
+  title: string;
+  runs: number;
+  studioMs: number | null;
+  referenceMs: number | null;
+  /** The median of each round's studio / reference: on a machine whose speed drifts, steadier than the ratio of the medians. */
+  pairedRatio: number | null;
+  target?: number;
+  failures: string[];
+};
 
 /** Runs one command to its end and times it. */
 async function run(command: Command): Promise<RunResult> {
@@ -121,6 +132,7 @@ async function measure(section: Section): Promise<Outcome> {
     runs,
     studioMs: failed.studio ? null : median(times.studio),
     referenceMs: failed.reference ? null : median(times.reference),
+    pairedRatio: failed.studio || failed.reference ? null : median(times.studio.map((ms, i) => ms / times.reference[i]!)),
     ...(section.target === undefined ? {} : { target: section.target }),
     failures,
   };
@@ -288,8 +300,10 @@ async function main(): Promise<void> {
       console.log(`    ${reference.padEnd(26)} ${fmt(o.referenceMs)}`);
       if (o.studioMs !== null && o.referenceMs !== null) {
         const ratio = o.studioMs / o.referenceMs;
+        // Three decimals where there is a target, so that a verdict is never hidden by rounding.
+        const shown = ratio.toFixed(o.target === undefined ? 2 : 3);
         const verdict = o.target === undefined ? "" : ` (target ≤ ${o.target.toFixed(1)}) ${ratio <= o.target ? "met" : "NOT met"}`;
-        console.log(`    ratio studio / ${reference}: ${ratio.toFixed(2)}${verdict}`);
+        console.log(`    ratio studio / ${reference}: ${shown}${verdict}; median of the ${o.runs} rounds' ratios: ${o.pairedRatio!.toFixed(2)}`);
       }
     }
     console.log(`  (start-up inside each studio time, \`${shellQuote(STARTUP)}\`: ${(startup / 1000).toFixed(2)} s; Node alone, \`${shellQuote(BARE_NODE)}\`: ${(bareNode / 1000).toFixed(2)} s)`);
