@@ -14,8 +14,9 @@
  * the loudness range (with their gates, and momentary / short-term values), so the studio runs
  * `analyze --loudness`, which measures exactly those. The full `analyze` adds sample and true peak,
  * RMS, clipping and a waveform; it is set against ebur128 with its true-peak meter on.
- * The loudness of a 1 s file gives each tool's fixed cost (start-up, header, printing); the song's
- * time less that one is what measuring its audio costs, reported beside the whole-process ratio.
+ * The loudness section also measures a 1 s file in the same rounds: each tool's fixed cost
+ * (start-up, header, printing). Each round's song time less that one is what measuring the song's
+ * audio costs, reported beside the whole-process ratio.
  * A tool that fails is reported with its stderr; the other sections still run, and the exit code
  * is 1.
  */
@@ -49,9 +50,9 @@ const SAMPLE_RATE = 44_100;
 const SEED = 20_240_601;
 const WARMUPS = 1;
 const RUNS = 5;
-/** The loudness sections' commands take a quarter of a second: more runs steady their medians at little cost. */
-const SHORT_RUNS = 11;
-/** The short file whose loudness gives each tool's fixed cost, subtracted in the last line. */
+/** Runs for the sections with a target: this machine's speed drifts by a third from minute to minute. */
+const TARGET_RUNS = 11;
+/** The short file whose loudness gives each tool's fixed cost (the loudness section's baseline). */
 const SHORT_SECONDS = 1;
 
 const CHAIN = [
@@ -75,8 +76,14 @@ type Section = {
   target?: number;
   /** Runs of each tool after the warm-up: RUNS, or more for a section whose commands are short. */
   runs?: number;
+  /**
+   * The same commands on a short input, run in the same rounds: each tool's fixed cost (start-up,
+   * header, printing), so that what the long input's work alone costs is each round's difference.
+   */
+  baseline?: { title: string; studio: Command; reference: Command };
   note?: (studio: RunResult, reference: RunResult) => string;
 };
+type Role = "studio" | "reference" | "studioBaseline" | "referenceBaseline";
 type Outcome = {
   title: string;
   runs: number;
@@ -85,6 +92,8 @@ type Outcome = {
   /** The median of each round's studio / reference: on a machine whose speed drifts, steadier than the ratio of the medians. */
   pairedRatio: number | null;
   target?: number;
+  /** With a baseline: its medians, and the medians of each round's long − short time. */
+  baseline?: { studioMs: number; referenceMs: number; studioBeyondMs: number; referenceBeyondMs: number };
   failures: string[];
 };
 
@@ -99,41 +108,56 @@ async function run(command: Command): Promise<RunResult> {
   return { ok: true, ms, stdout: out, stderr: err };
 }
 
-/** Warm-up, then the section's runs of each, alternating which tool goes first, so load drifts hit both. */
+/** Warm-up, then the section's runs of each command, alternating their order, so load drifts hit all. */
 async function measure(section: Section): Promise<Outcome> {
+  const commands: Partial<Record<Role, Command>> = {
+    reference: section.reference,
+    studio: section.studio,
+    ...(section.baseline ? { referenceBaseline: section.baseline.reference, studioBaseline: section.baseline.studio } : {}),
+  };
+  const roles = Object.keys(commands) as Role[];
   const failures: string[] = [];
-  const times = { studio: [] as number[], reference: [] as number[] };
-  const failed = { studio: false, reference: false };
-  const last: { studio: RunResult | null; reference: RunResult | null } = { studio: null, reference: null };
-  const once = async (who: "studio" | "reference", label: string) => {
-    if (failed[who]) return;
-    const result = await run(section[who]);
-    last[who] = result;
-    process.stderr.write(`[${section.title}] ${label} ${section[who].name}: ${result.ok ? `${result.ms.toFixed(0)} ms` : "FAILED"}\n`);
+  const times: Record<Role, number[]> = { studio: [], reference: [], studioBaseline: [], referenceBaseline: [] };
+  const last: Partial<Record<Role, RunResult>> = {};
+  let failed = false;
+  const once = async (role: Role, label: string) => {
+    const command = commands[role]!;
+    const result = await run(command);
+    last[role] = result;
+    const title = role.endsWith("Baseline") ? section.baseline!.title : section.title;
+    process.stderr.write(`[${title}] ${label} ${command.name}: ${result.ok ? `${result.ms.toFixed(0)} ms` : "FAILED"}\n`);
     if (!result.ok) {
-      failed[who] = true;
+      failed = true;
       failures.push(result.message);
       return;
     }
-    if (label !== "warm-up") times[who].push(result.ms);
+    if (label !== "warm-up") times[role].push(result.ms);
   };
-  for (let i = 0; i < WARMUPS; i++) {
-    await once("studio", "warm-up");
-    await once("reference", "warm-up");
-  }
+  for (let i = 0; i < WARMUPS && !failed; i++) for (const role of roles) await once(role, "warm-up");
   const runs = section.runs ?? RUNS;
-  for (let i = 0; i < runs; i++) {
-    const order = i % 2 === 0 ? (["reference", "studio"] as const) : (["studio", "reference"] as const);
-    for (const who of order) await once(who, `run ${i + 1}/${runs}`);
+  for (let i = 0; i < runs && !failed; i++) {
+    const order = i % 2 === 0 ? roles : [...roles].reverse();
+    for (const role of order) if (!failed) await once(role, `run ${i + 1}/${runs}`);
   }
   if (section.note && last.studio?.ok && last.reference?.ok) process.stderr.write(`[${section.title}] ${section.note(last.studio, last.reference)}\n`);
+  const each = (a: number[], b: number[], f: (x: number, y: number) => number) => median(a.map((x, i) => f(x, b[i]!)));
   return {
     title: section.title,
     runs,
-    studioMs: failed.studio ? null : median(times.studio),
-    referenceMs: failed.reference ? null : median(times.reference),
-    pairedRatio: failed.studio || failed.reference ? null : median(times.studio.map((ms, i) => ms / times.reference[i]!)),
+    studioMs: failed ? null : median(times.studio),
+    referenceMs: failed ? null : median(times.reference),
+    pairedRatio: failed ? null : each(times.studio, times.reference, (x, y) => x / y),
     ...(section.target === undefined ? {} : { target: section.target }),
+    ...(section.baseline && !failed
+      ? {
+          baseline: {
+            studioMs: median(times.studioBaseline),
+            referenceMs: median(times.referenceBaseline),
+            studioBeyondMs: each(times.studio, times.studioBaseline, (x, y) => x - y),
+            referenceBeyondMs: each(times.reference, times.referenceBaseline, (x, y) => x - y),
+          },
+        }
+      : {}),
     failures,
   };
 }
@@ -143,23 +167,6 @@ async function medianTime(name: string, argv: string[]): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) times.push((await run({ name, argv })).ms);
   return median(times);
-}
-
-/**
- * What measuring the song's audio costs each tool beyond measuring a short file: start-up (Node's
- * and the CLI's, ffmpeg's), reading the header and printing, which both runs share, cancel out.
- * Reported without a target: the target is on whole processes.
- */
-function printMeasuringAlone(outcomes: Outcome[], longTitle: string, shortTitle: string): void {
-  const long = outcomes.find((o) => o.title === longTitle);
-  const short = outcomes.find((o) => o.title === shortTitle);
-  if (!long || !short || [long.studioMs, long.referenceMs, short.studioMs, short.referenceMs].some((ms) => ms === null)) return;
-  const studio = long.studioMs! - short.studioMs!;
-  const reference = long.referenceMs! - short.referenceMs!;
-  const seconds = SECONDS - SHORT_SECONDS;
-  console.log(
-    `  (loudness of the ${seconds} s beyond the short file's: studio ${(studio / 1000).toFixed(2)} s, ffmpeg ${(reference / 1000).toFixed(2)} s, ratio ${(studio / reference).toFixed(2)})`,
-  );
 }
 
 function toolVersion(argv: string[], pick: (out: string) => string): string {
@@ -219,15 +226,21 @@ async function main(): Promise<void> {
       {
         title: "effects chain",
         target: 1,
+        runs: TARGET_RUNS,
         studio: { name: "studio fx", argv: [...STUDIO_CLI, "fx", input, studioOut, "--chain", JSON.stringify(CHAIN)], check: outputWritten(studioOut) },
         reference: { name: "sox", argv: ["sox", input, soxOut, ...SOX_CHAIN], check: outputWritten(soxOut) },
       },
       {
         title: "loudness",
         target: 0.5,
-        runs: SHORT_RUNS,
+        runs: TARGET_RUNS,
         studio: { name: "studio analyze --loudness", argv: [...STUDIO_CLI, "analyze", input, "--loudness", "--json"], check: printsJson },
         reference: { name: "ffmpeg ebur128", argv: ["ffmpeg", "-nostats", "-i", input, "-af", "ebur128", "-f", "null", "-"] },
+        baseline: {
+          title: `loudness of a ${SHORT_SECONDS} s file`,
+          studio: { name: "studio analyze --loudness", argv: [...STUDIO_CLI, "analyze", short, "--loudness", "--json"], check: printsJson },
+          reference: { name: "ffmpeg ebur128", argv: ["ffmpeg", "-nostats", "-i", short, "-af", "ebur128", "-f", "null", "-"] },
+        },
         note: (studio, reference) =>
           studio.ok && reference.ok ? `studio says ${studio.stdout.trim().replace(/\s+/g, " ").slice(0, 400)}; ffmpeg says I = ${ffmpegIntegrated(reference.stderr)}` : "",
       },
@@ -236,18 +249,12 @@ async function main(): Promise<void> {
             {
               title: "loudness, Node without NODE_EXTRA_CA_CERTS",
               target: 0.5,
-              runs: SHORT_RUNS,
+              runs: TARGET_RUNS,
               studio: { name: "studio analyze --loudness", argv: [...WITHOUT_EXTRA_CA_CERTS, ...STUDIO_CLI, "analyze", input, "--loudness", "--json"], check: printsJson },
               reference: { name: "ffmpeg ebur128", argv: ["ffmpeg", "-nostats", "-i", input, "-af", "ebur128", "-f", "null", "-"] },
             },
           ]
         : []),
-      {
-        title: `loudness of a ${SHORT_SECONDS} s file`,
-        runs: SHORT_RUNS,
-        studio: { name: "studio analyze --loudness", argv: [...STUDIO_CLI, "analyze", short, "--loudness", "--json"], check: printsJson },
-        reference: { name: "ffmpeg ebur128", argv: ["ffmpeg", "-nostats", "-i", short, "-af", "ebur128", "-f", "null", "-"] },
-      },
       {
         title: "full analysis",
         studio: { name: "studio analyze", argv: [...STUDIO_CLI, "analyze", input, "--json"], check: printsJson },
@@ -280,6 +287,10 @@ async function main(): Promise<void> {
       console.log(`  ${section.title}`);
       console.log(`    studio:    ${shellQuote(section.studio.argv)}`);
       console.log(`    reference: ${shellQuote(section.reference.argv)}`);
+      if (section.baseline) {
+        console.log(`    ${section.baseline.title}, studio:    ${shellQuote(section.baseline.studio.argv)}`);
+        console.log(`    ${section.baseline.title}, reference: ${shellQuote(section.baseline.reference.argv)}`);
+      }
     }
     console.log("");
 
@@ -305,9 +316,16 @@ async function main(): Promise<void> {
         const verdict = o.target === undefined ? "" : ` (target ≤ ${o.target.toFixed(1)}) ${ratio <= o.target ? "met" : "NOT met"}`;
         console.log(`    ratio studio / ${reference}: ${shown}${verdict}; median of the ${o.runs} rounds' ratios: ${o.pairedRatio!.toFixed(2)}`);
       }
+      if (o.baseline) {
+        const b = o.baseline;
+        const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+        console.log(`    the same on a ${SHORT_SECONDS} s file: studio ${secs(b.studioMs)}, ${reference} ${secs(b.referenceMs)}`);
+        console.log(
+          `    the ${SECONDS - SHORT_SECONDS} s beyond it (each round's difference): studio ${secs(b.studioBeyondMs)}, ${reference} ${secs(b.referenceBeyondMs)}, ratio ${(b.studioBeyondMs / b.referenceBeyondMs).toFixed(2)}`,
+        );
+      }
     }
     console.log(`  (start-up inside each studio time, \`${shellQuote(STARTUP)}\`: ${(startup / 1000).toFixed(2)} s; Node alone, \`${shellQuote(BARE_NODE)}\`: ${(bareNode / 1000).toFixed(2)} s)`);
-    printMeasuringAlone(outcomes, "loudness", `loudness of a ${SHORT_SECONDS} s file`);
     if (bareNodeWithoutCerts !== null) {
       console.log(`  (NODE_EXTRA_CA_CERTS=${EXTRA_CA_CERTS} is set: Node alone takes ${(bareNodeWithoutCerts / 1000).toFixed(2)} s without it)`);
     }
