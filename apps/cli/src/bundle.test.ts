@@ -58,6 +58,30 @@ describe("the bundled CLI", () => {
     expect(decoded.channels[0]!.length / decoded.sampleRate).toBeCloseTo(3, 1);
   });
 
+  it("converts MP3 and FLAC files of several read buffers to what decoding them whole gives", async () => {
+    // 40 s of noise: an MP3 of 1.6 MB and a FLAC of 3 MB, read through one reused 1 MB buffer.
+    const noise = join(out, "noise.wav");
+    const made = spawnSync("sox", ["-n", "-r", "44100", "-c", "2", "-b", "16", noise, "synth", "40", "pinknoise", "vol", "0.3"]);
+    expect(made.status, String(made.stderr)).toBe(0);
+    const encoded = { mp3: join(out, "noise.mp3"), flac: join(out, "noise.flac") };
+    for (const [format, path] of Object.entries(encoded)) {
+      const ffmpeg = spawnSync("ffmpeg", ["-v", "error", "-y", "-i", noise, ...(format === "mp3" ? ["-b:a", "320k"] : []), path]);
+      expect(ffmpeg.status, String(ffmpeg.stderr)).toBe(0);
+      expect(readFileSync(path).length).toBeGreaterThan(1.5 * 1024 * 1024);
+      const wav = join(out, `noise-from-${format}.wav`);
+      const convert = bundled(["convert", path, wav, "--bit-depth", "32"]);
+      expect(convert.code, convert.stderr).toBe(0);
+      const whole = await decodeAudio(readFileSync(path), format as "mp3" | "flac");
+      const converted = await decodeAudio(readFileSync(wav), "wav");
+      expect(converted.channels.length).toBe(2);
+      whole.channels.forEach((samples, c) => {
+        const got = converted.channels[c]!;
+        expect(got.length).toBe(samples.length);
+        expect(got.every((value, i) => value === samples[i]), `channel ${c} of the ${format}`).toBe(true);
+      });
+    }
+  });
+
   it("starts without loading node:crypto or node:child_process, which it does not use", () => {
     // Each costs every command 5–7 ms at start: commander loads child_process for subcommands that
     // are programs of their own; nothing in the CLI needs node:crypto.
