@@ -74,7 +74,7 @@ type Section = {
   studio: Command;
   reference: Command;
   target?: number;
-  /** Runs of each tool after the warm-up: RUNS, or more for a section whose commands are short. */
+  /** Runs of each command after the warm-up: RUNS, or TARGET_RUNS for a section with a target. */
   runs?: number;
   /**
    * The same commands on a short input, run in the same rounds: each tool's fixed cost (start-up,

@@ -13,7 +13,9 @@ export const FLOOR_OFFSET = COEFFICIENTS.length * 16;
 export const FILTERED_OFFSET = FLOOR_OFFSET + 16;
 /** Frames per block of the kernel's two loops: even, and 32 KiB of filtered input. */
 export const FILTERED_FRAMES = 2048;
-const PAIRS_START = FILTERED_OFFSET + FILTERED_FRAMES * 16;
+/** One filtered frame: an f64x2. */
+export const FILTERED_FRAME_BYTES = 16;
+const PAIRS_START = FILTERED_OFFSET + FILTERED_FRAMES * FILTERED_FRAME_BYTES;
 const PAIR_BYTES = (K_STATE_SIZE + 1) * 16;
 export const SUM_OFFSET = K_STATE_SIZE * 16;
 const PAGE_BYTES = 65_536;
