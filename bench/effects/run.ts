@@ -31,7 +31,7 @@ import { median } from "../support/stats";
 import { musicLikeSignal } from "./signal";
 
 /** The studio's CLI as it ships: the bundle that `pnpm --filter @mini-studio/cli build` writes. */
-const STUDIO_CLI = ["node", "apps/cli/dist/studio.mjs"];
+const STUDIO_CLI = ["node", "apps/cli/dist/studio.cjs"];
 /** The CLI starting and doing nothing: the fixed cost inside each studio time. */
 const STARTUP = [...STUDIO_CLI, "--version"];
 /** Node itself starting and doing nothing. */

@@ -1,7 +1,7 @@
 /**
  * Times whole commands against each other, alternating, for A/B comparisons of two builds:
  *
- *   pnpm --filter @mini-studio/bench exec tsx support/alternate.ts 20 "node a/studio.mjs analyze x.wav" "node b/studio.mjs analyze x.wav"
+ *   pnpm --filter @mini-studio/bench exec tsx support/alternate.ts 20 "node a/studio.cjs analyze x.wav" "node b/studio.cjs analyze x.wav"
  *
  * Each round runs every command once (the order reversed every other round, after one warm-up
  * round), through `sh -c` with its output discarded. It prints each command's median time and the

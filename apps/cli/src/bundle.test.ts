@@ -1,12 +1,13 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { analyzeAudio, decodeAudio, encodeWav, sineTone } from "@mini-studio/audio";
 import { APP_VERSION } from "@mini-studio/config/workspace";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // The other CLI tests run it from source, through tsx; this one runs what `bin` ships: the bundle
-// that build.mjs writes, with its chunks and the plugins that trim what it loads.
+// that build.mjs writes, with its parts and the plugins that trim what it loads.
 const CLI_ROOT = join(import.meta.dirname, "..");
 let out: string;
 let input: string;
@@ -24,7 +25,7 @@ beforeAll(() => {
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 function bundled(args: string[], nodeArgs: string[] = []) {
-  const result = spawnSync(process.execPath, [...nodeArgs, join(out, "dist", "studio.mjs"), ...args], { encoding: "utf8" });
+  const result = spawnSync(process.execPath, [...nodeArgs, join(out, "dist", "studio.cjs"), ...args], { encoding: "utf8" });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -46,7 +47,7 @@ describe("the bundled CLI", () => {
     expect(JSON.parse(full.stdout).peakDbfs).toBeCloseTo(-12.04, 1);
   });
 
-  it("runs an effects chain through its worker and its scratch file, and writes MP3 through the encoder it loads on demand", async () => {
+  it("runs an effects chain through its scratch file, and writes MP3 through the encoder it loads on demand", async () => {
     const wet = join(out, "hall.wav");
     const fx = bundled(["fx", input, wet, "--chain", '[{"type":"reverb","room_size":0.5},{"type":"normalize","peak_db":-1}]']);
     expect(fx.code, fx.stderr).toBe(0);
@@ -56,6 +57,30 @@ describe("the bundled CLI", () => {
     expect(convert.code, convert.stderr).toBe(0);
     const decoded = await decodeAudio(readFileSync(mp3), "mp3");
     expect(decoded.channels[0]!.length / decoded.sampleRate).toBeCloseTo(3, 1);
+  });
+
+  it("runs a long chain on two threads, its later effects in the worker that ships beside it", async () => {
+    // 60 s is long enough for the chain to be split (effects/pipeline-split.ts). Without its worker
+    // the chain would run on one thread, as correctly and more slowly: the test watches the thread start.
+    const song = join(out, "song.wav");
+    const made = spawnSync("sox", ["-n", "-r", "44100", "-c", "2", "-b", "16", song, "synth", "60", "pinknoise", "vol", "0.3"]);
+    expect(made.status, String(made.stderr)).toBe(0);
+    const workers = join(out, "workers.cjs");
+    writeFileSync(
+      workers,
+      [
+        'const threads = require("node:worker_threads");',
+        "const started = [];",
+        "threads.Worker = class extends threads.Worker { constructor(entry, options) { started.push(String(entry)); super(entry, options); } };",
+        'process.on("exit", () => process.stderr.write("\\n" + JSON.stringify(started)));',
+      ].join("\n"),
+    );
+    const chain = [{ type: "chorus" }, { type: "deesser" }, { type: "reverb" }, { type: "normalize", mode: "loudness", target_lufs: -16 }];
+    const wet = join(out, "song-wet.wav");
+    const fx = bundled(["fx", song, wet, "--chain", JSON.stringify(chain)], ["--require", workers]);
+    expect(fx.code, fx.stderr).toBe(0);
+    expect(JSON.parse(fx.stderr.trim().split("\n").at(-1)!)).toContain(pathToFileURL(join(out, "dist", "parts", "chain-worker.cjs")).href);
+    expect(analyzeAudio(await decodeAudio(readFileSync(wet), "wav")).integratedLufs).toBeCloseTo(-16, 0);
   });
 
   it("converts MP3 and FLAC files of several read buffers to what decoding them whole gives", async () => {
@@ -80,6 +105,16 @@ describe("the bundled CLI", () => {
         expect(got.every((value, i) => value === samples[i]), `channel ${c} of the ${format}`).toBe(true);
       });
     }
+  });
+
+  it("sings with the built-in voice, through the parts that bring the model runtime, the voice and the dictionary", async () => {
+    const sung = join(out, "sung.wav");
+    const sing = bundled(["sing", sung, "--lyrics", "hello world, la la la"]);
+    expect(sing.code, sing.stderr).toBe(0);
+    const audio = await decodeAudio(readFileSync(sung), "wav");
+    expect(audio.sampleRate).toBe(44_100);
+    expect(audio.channels[0]!.length / audio.sampleRate).toBeGreaterThan(2);
+    expect(analyzeAudio(audio).rmsDbfs).toBeGreaterThan(-40);
   });
 
   it("starts without loading node:crypto or node:child_process, which it does not use", () => {

@@ -6,10 +6,15 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   process.exit(0);
 });
 
-try {
-  await createProgram().parseAsync(process.argv);
-} catch (error) {
-  const { formatConfigError } = await import("@mini-studio/config");
-  console.error(formatConfigError(error) ?? (error instanceof Error ? error.message : String(error)));
-  process.exitCode = 1;
+// No top-level await: the bundle is CommonJS (build.mjs).
+async function main(): Promise<void> {
+  try {
+    await createProgram().parseAsync(process.argv);
+  } catch (error) {
+    const { formatConfigError } = await import("@mini-studio/config");
+    console.error(formatConfigError(error) ?? (error instanceof Error ? error.message : String(error)));
+    process.exitCode = 1;
+  }
 }
+
+void main();

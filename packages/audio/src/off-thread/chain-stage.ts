@@ -145,9 +145,12 @@ let entry: { url: URL; fromSource: boolean } | null | undefined;
 
 function workerEntry(): { url: URL; fromSource: boolean } | null {
   if (entry !== undefined) return entry;
-  // Node's ESM loader and Vitest set `import.meta.filename`; other bundlers may not.
-  const fromSource = import.meta.filename?.endsWith(".ts") ?? false;
-  const url = new URL(fromSource ? "./chain-worker.ts" : "./chain-worker.mjs", import.meta.url);
+  // Node's ESM loader and Vitest set `import.meta.filename`; other bundlers may not. The worker's
+  // entry is beside this module, with its extension: .ts from source, .cjs in the CLI's CommonJS
+  // bundle, .mjs in an ES module bundle.
+  const extension = /\.(ts|cjs|mjs)$/.exec(import.meta.filename ?? "")?.[1] ?? "mjs";
+  const fromSource = extension === "ts";
+  const url = new URL(`./chain-worker.${extension}`, import.meta.url);
   entry = url.protocol === "file:" && existsSync(fileURLToPath(url)) ? { url, fromSource } : null;
   return entry;
 }
