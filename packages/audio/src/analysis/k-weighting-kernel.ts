@@ -1,5 +1,18 @@
 import { assembleModule, op, v128, valType, type WasmFunction } from "../wasm/wasm-assembler";
-import { COEFFICIENTS, FILTERED_FRAME_BYTES, FILTERED_FRAMES, FILTERED_OFFSET, FLOOR_OFFSET, SUM_OFFSET } from "./k-weighting-simd";
+import {
+  COEFFICIENTS,
+  FILTERED_FRAME_BYTES,
+  FILTERED_FRAMES,
+  FILTERED_OFFSET,
+  FLOOR_OFFSET,
+  GAIN_OFFSET,
+  METER_OFFSET,
+  PAIR_BYTES,
+  PAIRS_START,
+  SCALE_OFFSET,
+  SUM_OFFSET,
+  WEIGHTS_OFFSET,
+} from "./k-weighting-simd";
 
 /**
  * The kernel of `SimdKWeighting`, written with the assembler. It is assembled when the studio is
@@ -8,7 +21,8 @@ import { COEFFICIENTS, FILTERED_FRAME_BYTES, FILTERED_FRAMES, FILTERED_OFFSET, F
  * assembling it in a cold process took 6–8 ms, longer than compiling its bytes (under 1 ms).
  */
 export function kWeightingKernelModule(): Uint8Array<ArrayBuffer> {
-  return assembleModule([pairKernel()], 1);
+  // `measure` calls `pair` by its index: 0.
+  return assembleModule([pairKernel(), measureKernel()], 1);
 }
 
 const params = ["src", "frames", "stride", "state"] as const;
@@ -121,5 +135,69 @@ const pairKernel = (): WasmFunction => ({
     ...get("src"), ...get("end"), ...op.i32LtS, ...op.brIf(0),
     ...op.end, ...op.end,
     ...storeStateAndReturn(STRAIGHT),
+  ],
+});
+
+const measureParams = ["src", "frames", "stride", "pairs", "closed"] as const;
+const measureScalars = ["hop", "filled", "count", "n", "pair", "from", "at"] as const;
+const measureFloats = ["current", "energy"] as const;
+type MeasureName = (typeof measureParams)[number] | (typeof measureScalars)[number] | (typeof measureFloats)[number] | "weighted";
+const measureIndex = Object.fromEntries([...measureParams, ...measureScalars, ...measureFloats, "weighted"].map((n, i) => [n, i])) as Record<MeasureName, number>;
+const mget = (n: MeasureName) => op.localGet(measureIndex[n]);
+const mset = (n: MeasureName) => op.localSet(measureIndex[n]);
+
+/**
+ * measure(src, frames, stride, pairs, closed) → count: runs `pairs` channel pairs over `frames`
+ * frames from byte `src` and adds them up into sub-blocks as LoudnessMeter does it in JavaScript,
+ * with the same operations in the same order: the frames go in stretches that end where a
+ * sub-block does; each stretch runs `pair` for every pair, and its energy is, channel by channel,
+ * energy + weight · ((sum · gain) · scale); the stretch's energy goes into the sub-block under way
+ * (kept at METER_OFFSET), and each completed sub-block's energy is stored from byte `closed` on.
+ * Returns how many completed. `pairs` is at least 1.
+ */
+const measureKernel = (): WasmFunction => ({
+  name: "measure",
+  params: measureParams.map(() => valType.i32),
+  results: [valType.i32],
+  locals: [...measureScalars.map(() => valType.i32), ...measureFloats.map(() => valType.f64), valType.v128],
+  body: [
+    ...op.i32Const(0), ...op.f64Load(METER_OFFSET), ...mset("current"),
+    ...op.i32Const(0), ...op.i32Load(METER_OFFSET + 8), ...mset("filled"),
+    ...op.i32Const(0), ...op.i32Load(METER_OFFSET + 12), ...mset("hop"),
+    ...op.block, ...op.loop,
+    ...mget("frames"), ...op.i32Eqz, ...op.brIf(1),
+    // n = min(frames, hop − filled): the stretch up to the end of the sub-block under way.
+    ...mget("hop"), ...mget("filled"), ...op.i32Sub, ...mset("n"),
+    ...mget("frames"), ...mget("n"), ...mget("frames"), ...mget("n"), ...op.i32LtS, ...op.select, ...mset("n"),
+    ...op.f64Const(0), ...mset("energy"),
+    ...mget("src"), ...mset("from"),
+    ...op.i32Const(PAIRS_START), ...mset("at"),
+    ...op.i32Const(0), ...mset("pair"),
+    ...op.loop,
+    ...mget("from"), ...mget("n"), ...mget("stride"), ...mget("at"), ...op.call(0),
+    ...mget("at"), ...v128.load(SUM_OFFSET), ...op.i32Const(0), ...v128.load(GAIN_OFFSET), ...mul,
+    ...op.i32Const(0), ...v128.load(SCALE_OFFSET), ...mul, ...mget("at"), ...v128.load(WEIGHTS_OFFSET), ...mul, ...mset("weighted"),
+    ...mget("energy"), ...mget("weighted"), ...v128.f64x2ExtractLane(0), ...op.f64Add,
+    ...mget("weighted"), ...v128.f64x2ExtractLane(1), ...op.f64Add, ...mset("energy"),
+    ...mget("at"), ...op.i32Const(PAIR_BYTES), ...op.i32Add, ...mset("at"),
+    ...mget("from"), ...op.i32Const(4), ...op.i32Add, ...mset("from"),
+    ...mget("pair"), ...op.i32Const(1), ...op.i32Add, ...op.localTee(measureIndex.pair), ...mget("pairs"), ...op.i32LtS, ...op.brIf(0),
+    ...op.end,
+    ...mget("current"), ...mget("energy"), ...op.f64Add, ...mset("current"),
+    ...mget("filled"), ...mget("n"), ...op.i32Add, ...mset("filled"),
+    ...mget("src"), ...mget("n"), ...mget("stride"), ...op.i32Mul, ...op.i32Add, ...mset("src"),
+    ...mget("frames"), ...mget("n"), ...op.i32Sub, ...mset("frames"),
+    // A completed sub-block: its energy is stored, and the next one starts empty.
+    ...mget("filled"), ...mget("hop"), ...op.i32Eq, ...op.if,
+    ...mget("closed"), ...mget("count"), ...op.i32Const(8), ...op.i32Mul, ...op.i32Add, ...mget("current"), ...op.f64Store(),
+    ...mget("count"), ...op.i32Const(1), ...op.i32Add, ...mset("count"),
+    ...op.f64Const(0), ...mset("current"),
+    ...op.i32Const(0), ...mset("filled"),
+    ...op.end,
+    ...op.br(0),
+    ...op.end, ...op.end,
+    ...op.i32Const(0), ...mget("current"), ...op.f64Store(METER_OFFSET),
+    ...op.i32Const(0), ...mget("filled"), ...op.i32Store(METER_OFFSET + 8),
+    ...mget("count"),
   ],
 });

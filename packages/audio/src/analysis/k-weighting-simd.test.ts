@@ -110,6 +110,63 @@ describe("SimdKWeighting", () => {
     expect(state.subarray(K_STATE_SIZE + 4).every((v) => Math.abs(v) > 0.1)).toBe(true);
   });
 
+  it.each([
+    [2, 4410, 0, 0],
+    [2, 4800, 1234, 0.5],
+    [6, 4410, 4409, 2],
+    [2, 7, 3, 0.25],
+  ])(
+    "with %i channels and sub-blocks of %i frames (%i filled), adds up the sub-blocks as JavaScript over run and sumOf does, bit for bit",
+    (channels, hop, filled, current) => {
+      const filter = kWeighting(44_100);
+      const pairs = channels / 2;
+      const weights = Float64Array.from({ length: channels }, (_, c) => (c >= 4 ? 1.41 : 1));
+      const scale = 1 / 2 ** 30;
+      const ints = pcm(40_000, channels, hop);
+      const initial = someState(channels, 7);
+
+      // What LoudnessMeter computed before the kernel added the sub-blocks up itself.
+      const expectedState = initial.slice();
+      const pieceFrames = simd!.begin(filter, FLOOR, expectedState, pairs, channels * 2);
+      const expected: number[] = [];
+      let want = { current, filled };
+      for (let at = 0; at < 40_000; at += pieceFrames) {
+        const frames = Math.min(pieceFrames, 40_000 - at);
+        simd!.stage(bytesOf(ints.subarray(at * channels, (at + frames) * channels)));
+        for (let i = 0; i < frames; ) {
+          const n = Math.min(frames - i, hop - want.filled);
+          let energy = 0;
+          for (let pair = 0; pair < pairs; pair++) {
+            simd!.run(pair, i, n);
+            energy += weights[2 * pair]! * (simd!.sumOf(pair, 0) * scale);
+            energy += weights[2 * pair + 1]! * (simd!.sumOf(pair, 1) * scale);
+          }
+          want = { current: want.current + energy, filled: want.filled + n };
+          i += n;
+          if (want.filled === hop) {
+            expected.push(want.current);
+            want = { current: 0, filled: 0 };
+          }
+        }
+      }
+      simd!.end(expectedState, pairs);
+
+      const state = initial.slice();
+      simd!.begin(filter, FLOOR, state, pairs, channels * 2, { weights, scale, hop, current, filled });
+      const got: number[] = [];
+      for (let at = 0; at < 40_000; at += pieceFrames) {
+        const frames = Math.min(pieceFrames, 40_000 - at);
+        simd!.stage(bytesOf(ints.subarray(at * channels, (at + frames) * channels)));
+        got.push(...simd!.measure(frames));
+      }
+      expect(simd!.subBlock()).toEqual(want);
+      simd!.end(state, pairs);
+      expect(expected.length).toBe(Math.floor((filled + 40_000) / hop));
+      expect(got).toEqual(expected);
+      expect([...state]).toEqual([...expectedState]);
+    },
+  );
+
   it("grows its memory for files with many channels", () => {
     const channels = 64;
     const ints = pcm(2000, channels, 3);

@@ -49,6 +49,8 @@ const BLOCK_SUBS = 4;
 const SHORT_TERM_SUBS = 30;
 /** Frames converted at a time by `addPcm` for formats without a direct loop. */
 const SCRATCH_FRAMES = 4096;
+/** A sum of squares of 16-bit samples read as integers, to the float path's domain (exact: a power of two). */
+const S16_TO_FLOAT = 1 / (S16_SCALE * S16_SCALE);
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
@@ -137,39 +139,43 @@ export class LoudnessMeter {
     const simd = channels >= 2 ? SimdKWeighting.shared() : null;
     const pairs = simd ? channels >> 1 : 0;
     const floor = 1e-30 * S16_SCALE;
-    const pieceFrames = simd ? simd.begin(this.filter, floor, this.state, pairs, stride) : frames;
+    // Every channel paired: the kernel also adds the sub-blocks up, and no JavaScript runs per sub-block
+    // (which, until the optimizing compiler takes it, boxes each of its doubles).
+    const inKernel = simd !== null && 2 * pairs === channels;
+    const subBlocks = inKernel ? { weights: this.weights, scale: S16_TO_FLOAT, hop: this.hop, current: this.current, filled: this.filled } : undefined;
+    const pieceFrames = simd ? simd.begin(this.filter, floor, this.state, pairs, stride, subBlocks) : frames;
     for (let i = 0; i < frames; i += pieceFrames) {
       const n = Math.min(pieceFrames, frames - i);
       simd?.stage(bytes.subarray(i * stride, (i + n) * stride));
-      this.measurePiece(simd, pairs, ints, i, n, step, floor);
+      if (inKernel) this.keepSubs(simd.measure(n));
+      else this.measurePiece(simd, pairs, ints, i, n, step, floor);
     }
+    if (inKernel) ({ current: this.current, filled: this.filled } = simd.subBlock());
     simd?.end(this.state, pairs);
     for (let c = 0; c < channels; c++) scaleState(this.state, c * K_STATE_SIZE, 1 / S16_SCALE);
   }
 
   /**
    * `addPcm`'s loop over the sub-blocks of one piece (frames [first, first + frames) of `ints`,
-   * staged in the kernel when it runs). It is a method of its own so that the optimizing compiler
-   * has less to compile. As part of `addPcm`, the loop turned hot near the end of a 180 s song, its
-   * compilation took 18 ms on a second thread, and the process waited for it at exit with its work
-   * done. On its own it compiles in 8–10 ms and is done before the song ends: 5% of
-   * `studio analyze --loudness` on that song.
+   * staged in the kernel when it runs), where JavaScript adds them up: with an odd last channel, or
+   * without the kernel. A method of its own so that the optimizing compiler has little to compile:
+   * inside `addPcm` the loop turned hot near the end of a song, and the process waited at exit for
+   * an 18 ms compilation whose code never ran.
    */
   private measurePiece(simd: SimdKWeighting | null, pairs: number, ints: Int16Array, first: number, frames: number, step: number, floor: number): void {
     const channels = this.weights.length;
-    const toFloat = 1 / (S16_SCALE * S16_SCALE);
     for (let i = 0; i < frames; ) {
       const n = Math.min(frames - i, this.hop - this.filled);
       let energy = 0;
       for (let pair = 0; pair < pairs; pair++) {
         simd!.run(pair, i, n);
-        energy += this.weights[2 * pair]! * (simd!.sumOf(pair, 0) * toFloat);
-        energy += this.weights[2 * pair + 1]! * (simd!.sumOf(pair, 1) * toFloat);
+        energy += this.weights[2 * pair]! * (simd!.sumOf(pair, 0) * S16_TO_FLOAT);
+        energy += this.weights[2 * pair + 1]! * (simd!.sumOf(pair, 1) * S16_TO_FLOAT);
       }
       for (let c = 2 * pairs; c < channels; c++) {
         const sum = kWeightedSumOfSquaresS16(ints, (first + i) * step + c, n, step, this.filter, this.state, c * K_STATE_SIZE);
         flushSubnormals(this.state, c * K_STATE_SIZE, floor);
-        energy += this.weights[c]! * (sum * toFloat);
+        energy += this.weights[c]! * (sum * S16_TO_FLOAT);
       }
       this.current += energy;
       this.filled += n;
@@ -255,14 +261,24 @@ export class LoudnessMeter {
   }
 
   private closeSub(): void {
-    if (this.subs === this.energies.length) {
-      const grown = new Float64Array(this.energies.length * 2);
-      grown.set(this.energies);
-      this.energies = grown;
-    }
+    this.room(1);
     this.energies[this.subs++] = this.current;
     this.current = 0;
     this.filled = 0;
+  }
+
+  /** Appends sub-blocks that the kernel completed. */
+  private keepSubs(energies: Float64Array): void {
+    this.room(energies.length);
+    this.energies.set(energies, this.subs);
+    this.subs += energies.length;
+  }
+
+  private room(more: number): void {
+    if (this.subs + more <= this.energies.length) return;
+    const grown = new Float64Array(Math.max(this.energies.length * 2, this.subs + more));
+    grown.set(this.energies);
+    this.energies = grown;
   }
 }
 

@@ -94,6 +94,50 @@ describe("assembleModule", () => {
     expect(run(8, 8)).toBe(0);
   });
 
+  it("calls another function, leaves a block, and reads and writes scalars in memory", () => {
+    // lanes(at) = lane 0 + lane 1 of the f64x2 at `at`, plus 0.25.
+    const lanes: WasmFunction = {
+      name: "lanes",
+      params: [valType.i32],
+      results: [valType.f64],
+      locals: [valType.v128],
+      body: [
+        ...op.localGet(0), ...v128.load(), ...op.localSet(1),
+        ...op.localGet(1), ...v128.f64x2ExtractLane(0), ...op.localGet(1), ...v128.f64x2ExtractLane(1), ...op.f64Add, ...op.f64Const(0.25), ...op.f64Add,
+      ],
+    };
+    // total(count): Σ lanes(16·k) for k < count, stored as an f64 at byte 64, the count read back
+    // from an i32 stored at byte 72; a count of 0 leaves the block before the loop.
+    const total: WasmFunction = {
+      name: "total",
+      params: [valType.i32],
+      results: [valType.i32],
+      locals: [valType.i32, valType.f64],
+      body: [
+        ...op.f64Const(0), ...op.localSet(2),
+        ...op.block,
+        ...op.localGet(0), ...op.i32Eqz, ...op.brIf(0),
+        ...op.loop,
+        ...op.localGet(2), ...op.localGet(1), ...op.i32Const(16), ...op.i32Mul, ...op.call(0), ...op.f64Add, ...op.localSet(2),
+        ...op.localGet(1), ...op.i32Const(1), ...op.i32Add, ...op.localTee(1), ...op.localGet(0), ...op.i32Eq, ...op.brIf(1),
+        ...op.br(0),
+        ...op.end, ...op.end,
+        ...op.i32Const(64), ...op.localGet(2), ...op.f64Store(),
+        ...op.i32Const(0), ...op.localGet(1), ...op.i32Store(72),
+        ...op.i32Const(72), ...op.i32Load(),
+      ],
+    };
+    const exports = load([lanes, total]);
+    const buffer = bufferOf(exports);
+    new Float64Array(buffer, 0, 4).set([1.5, -0.5, 1e300, 3]);
+    const run = exports.total as (count: number) => number;
+    expect(run(2)).toBe(2);
+    expect(new Float64Array(buffer, 64, 1)[0]).toBe(1.5 - 0.5 + 0.25 + (1e300 + 3 + 0.25));
+    expect(run(0)).toBe(0);
+    expect(new Float64Array(buffer, 64, 1)[0]).toBe(0);
+    expect(op.f64Const(-2)).toEqual([0x44, 0, 0, 0, 0, 0, 0, 0, 0xc0]);
+  });
+
   it("returns early, and selects between two values", () => {
     // min(a, b) by select, returned before the 0 that would follow.
     const min: WasmFunction = {

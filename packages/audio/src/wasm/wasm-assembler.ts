@@ -53,11 +53,30 @@ export const op = {
   i32Sub: [0x6b],
   i32Mul: [0x6c],
   i32LtS: [0x48],
+  i32Eq: [0x46],
+  i32Eqz: [0x45],
+  /** i32 and f64 memory accesses, at the address on the stack plus `offset`, aligned to their size. */
+  i32Load: (offset = 0) => [0x28, ...memarg(2, offset)],
+  i32Store: (offset = 0) => [0x36, ...memarg(2, offset)],
+  f64Load: (offset = 0) => [0x2b, ...memarg(3, offset)],
+  f64Store: (offset = 0) => [0x39, ...memarg(3, offset)],
+  /** An f64 constant: its eight bytes, little-endian. */
+  f64Const: (value: number) => {
+    const bytes = new DataView(new ArrayBuffer(8));
+    bytes.setFloat64(0, value, true);
+    return [0x44, ...new Uint8Array(bytes.buffer)];
+  },
+  f64Add: [0xa0],
+  /** Calls the module's function at `index` (its place in `assembleModule`'s list). */
+  call: (index: number) => [0x10, ...uleb128(index)],
+  block: [0x02, 0x40],
   loop: [0x03, 0x40],
   if: [0x04, 0x40],
   else: [0x05],
   /** Branches to the enclosing block or loop `depth` levels out (0: the innermost) when the top of the stack is not 0. */
   brIf: (depth: number) => [0x0d, ...uleb128(depth)],
+  /** Branches unconditionally: to the end of a block, or back to the start of a loop. */
+  br: (depth: number) => [0x0c, ...uleb128(depth)],
   return: [0x0f],
   /** a, b, c → a where c is not 0, else b. */
   select: [0x1b],
@@ -79,6 +98,8 @@ export const v128 = {
   f64x2Mul: simd(0xf2),
   f64x2Abs: simd(0xec),
   f64x2Ge: simd(0x4c),
+  /** Lane 0 or 1 of an f64x2, as an f64. */
+  f64x2ExtractLane: (lane: 0 | 1) => simd(0x21, lane),
 } as const;
 
 export type WasmFunction = {
