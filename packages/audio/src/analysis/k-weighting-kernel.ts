@@ -13,6 +13,7 @@ import {
   SUM_OFFSET,
   WEIGHTS_OFFSET,
 } from "./k-weighting-simd";
+import { BLOCK_SUBS, SHORT_TERM_SUBS } from "./loudness";
 
 /**
  * The kernel of `SimdKWeighting`, written with the assembler. It is assembled when the studio is
@@ -22,7 +23,7 @@ import {
  */
 export function kWeightingKernelModule(): Uint8Array<ArrayBuffer> {
   // `measure` calls `pair` by its index: 0.
-  return assembleModule([pairKernel(), measureKernel()], 1);
+  return assembleModule([pairKernel(), measureKernel(), gateKernel()], 1);
 }
 
 const params = ["src", "frames", "stride", "state"] as const;
@@ -199,5 +200,106 @@ const measureKernel = (): WasmFunction => ({
     ...op.i32Const(0), ...mget("current"), ...op.f64Store(METER_OFFSET),
     ...op.i32Const(0), ...mget("filled"), ...op.i32Store(METER_OFFSET + 8),
     ...mget("count"),
+  ],
+});
+
+const gateParams = ["n", "shortAt", "resultAt", "blockNorm", "shortNorm", "absoluteGate", "relativeIntegrated", "relativeRange"] as const;
+const gateScalars = ["k", "j", "end", "gatedCount", "count", "shortCount", "kept"] as const;
+const gateFloats = ["p", "momentaryMax", "gatedSum", "relative", "sum", "integrated", "window", "shortMax", "mean", "rangeGate"] as const;
+type GateName = (typeof gateParams)[number] | (typeof gateScalars)[number] | (typeof gateFloats)[number];
+const gateIndex = Object.fromEntries([...gateParams, ...gateScalars, ...gateFloats].map((n, i) => [n, i])) as Record<GateName, number>;
+const gget = (n: GateName) => op.localGet(gateIndex[n]);
+const gset = (n: GateName) => op.localSet(gateIndex[n]);
+const increment = (n: GateName) => [...gget(n), ...op.i32Const(1), ...op.i32Add, ...gset(n)];
+/** The f64 at index `i` of an array at byte `base` (0 for the energies). */
+const f64At = (base: number[], i: GateName, offset = 0) => [...base, ...gget(i), ...op.i32Const(8), ...op.i32Mul, ...op.i32Add, ...op.f64Load(offset)];
+const energyAt = (i: GateName, offset = 0) => f64At(op.i32Const(0), i, offset);
+/** for (; i < end; i++) { body }, with `i` and `end` i32 locals; `body` must not branch out of it. */
+const countUp = (i: GateName, end: GateName, body: number[]) => [
+  ...op.block, ...op.loop,
+  ...gget(i), ...gget(end), ...op.i32LtS, ...op.i32Eqz, ...op.brIf(1),
+  ...body,
+  ...increment(i), ...op.br(0),
+  ...op.end, ...op.end,
+];
+/** p = (((e[k] + e[k−1]) + e[k−2]) + e[k−3]) · blockNorm: the 400 ms block ending with sub-block k. */
+const blockPower = () => [
+  ...gget("k"), ...op.i32Const(BLOCK_SUBS - 1), ...op.i32Sub, ...gset("j"),
+  ...energyAt("j", 8 * (BLOCK_SUBS - 1)),
+  ...Array.from({ length: BLOCK_SUBS - 1 }, (_, i) => [...energyAt("j", 8 * (BLOCK_SUBS - 2 - i)), ...op.f64Add]).flat(),
+  ...gget("blockNorm"), ...op.f64Mul, ...gset("p"),
+];
+
+/**
+ * gate(n, shortAt, resultAt, blockNorm, shortNorm, absoluteGate, relativeIntegrated, relativeRange)
+ * → kept: LoudnessMeter.result's gating of the `n` sub-block energies at byte 0, with the same
+ * operations in the same order as its JavaScript (gateInJavaScript in loudness.ts). Stores the
+ * momentary maximum, the integrated loudness's relative gate, its gated mean power, the short-term
+ * maximum and the loudness range's relative gate as f64 from byte `resultAt` on; writes the
+ * short-term powers that pass both of the range's gates, in order, from byte `shortAt`, and
+ * returns how many.
+ */
+const gateKernel = (): WasmFunction => ({
+  name: "gate",
+  params: gateParams.map((n, i) => (i < 3 ? valType.i32 : valType.f64)),
+  results: [valType.i32],
+  locals: [...gateScalars.map(() => valType.i32), ...gateFloats.map(() => valType.f64)],
+  body: [
+    // Integrated loudness, first gate: every 400 ms block above the absolute gate.
+    ...op.i32Const(BLOCK_SUBS - 1), ...gset("k"),
+    ...countUp("k", "n", [
+      ...blockPower(),
+      ...gget("p"), ...gget("momentaryMax"), ...gget("p"), ...gget("momentaryMax"), ...op.f64Gt, ...op.select, ...gset("momentaryMax"),
+      ...gget("p"), ...gget("absoluteGate"), ...op.f64Gt, ...op.if,
+      ...gget("gatedSum"), ...gget("p"), ...op.f64Add, ...gset("gatedSum"), ...increment("gatedCount"),
+      ...op.end,
+    ]),
+    // Second gate: 10 LU below the mean of those.
+    ...op.i32Const(0), ...gget("gatedCount"), ...op.i32LtS, ...op.if,
+    ...gget("gatedSum"), ...gget("gatedCount"), ...op.f64ConvertI32S, ...op.f64Div, ...gget("relativeIntegrated"), ...op.f64Mul, ...gset("relative"),
+    ...op.i32Const(BLOCK_SUBS - 1), ...gset("k"),
+    ...countUp("k", "n", [
+      ...blockPower(),
+      ...gget("p"), ...gget("absoluteGate"), ...op.f64Gt, ...gget("p"), ...gget("relative"), ...op.f64Gt, ...op.i32And, ...op.if,
+      ...gget("sum"), ...gget("p"), ...op.f64Add, ...gset("sum"), ...increment("count"),
+      ...op.end,
+    ]),
+    ...gget("sum"), ...gget("count"), ...op.f64ConvertI32S, ...op.f64Div, ...gset("integrated"),
+    ...op.end,
+    // Short-term 3 s windows, a running sum summed afresh every SHORT_TERM_SUBS sub-blocks.
+    ...op.i32Const(SHORT_TERM_SUBS - 1), ...gset("k"),
+    ...countUp("k", "n", [
+      ...gget("k"), ...op.i32Const(1), ...op.i32Add, ...op.i32Const(SHORT_TERM_SUBS), ...op.i32RemU, ...op.i32Eqz, ...op.if,
+      ...op.f64Const(0), ...gset("window"),
+      ...gget("k"), ...op.i32Const(SHORT_TERM_SUBS - 1), ...op.i32Sub, ...gset("j"),
+      ...gget("k"), ...op.i32Const(1), ...op.i32Add, ...gset("end"),
+      ...countUp("j", "end", [...gget("window"), ...energyAt("j"), ...op.f64Add, ...gset("window")]),
+      ...op.else,
+      ...gget("k"), ...op.i32Const(SHORT_TERM_SUBS), ...op.i32Sub, ...gset("j"),
+      ...gget("window"), ...energyAt("k"), ...energyAt("j"), ...op.f64Sub, ...op.f64Add, ...gset("window"),
+      ...op.end,
+      ...gget("window"), ...gget("shortNorm"), ...op.f64Mul, ...gset("p"),
+      ...gget("p"), ...gget("shortMax"), ...gget("p"), ...gget("shortMax"), ...op.f64Gt, ...op.select, ...gset("shortMax"),
+      ...gget("p"), ...gget("absoluteGate"), ...op.f64Gt, ...op.if,
+      ...gget("shortAt"), ...gget("shortCount"), ...op.i32Const(8), ...op.i32Mul, ...op.i32Add, ...gget("p"), ...op.f64Store(),
+      ...increment("shortCount"),
+      ...op.end,
+    ]),
+    // Loudness range: the relative gate 20 LU below the windows' mean, and the windows it keeps.
+    ...op.i32Const(0), ...gget("shortCount"), ...op.i32LtS, ...op.if,
+    ...op.i32Const(0), ...gset("j"),
+    ...countUp("j", "shortCount", [...gget("mean"), ...f64At(gget("shortAt"), "j"), ...op.f64Add, ...gset("mean")]),
+    ...gget("mean"), ...gget("shortCount"), ...op.f64ConvertI32S, ...op.f64Div, ...gget("relativeRange"), ...op.f64Mul, ...gset("rangeGate"),
+    ...op.i32Const(0), ...gset("j"),
+    ...countUp("j", "shortCount", [
+      ...f64At(gget("shortAt"), "j"), ...gset("p"),
+      ...gget("p"), ...gget("rangeGate"), ...op.f64Ge, ...op.if,
+      ...gget("shortAt"), ...gget("kept"), ...op.i32Const(8), ...op.i32Mul, ...op.i32Add, ...gget("p"), ...op.f64Store(),
+      ...increment("kept"),
+      ...op.end,
+    ]),
+    ...op.end,
+    ...(["momentaryMax", "relative", "integrated", "shortMax", "rangeGate"] as const).flatMap((n, i) => [...gget("resultAt"), ...gget(n), ...op.f64Store(8 * i)]),
+    ...gget("kept"),
   ],
 });

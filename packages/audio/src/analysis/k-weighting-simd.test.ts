@@ -3,7 +3,7 @@ import { mulberry32 } from "../random";
 import { encodeWav } from "../wav/wav-encoder";
 import { K_STATE_SIZE, kWeighting, kWeightedSumOfSquaresS16, flushSubnormals } from "./k-weighting";
 import { SimdKWeighting } from "./k-weighting-simd";
-import { LoudnessMeter, measureLoudness } from "./loudness";
+import { gateInJavaScript, LoudnessMeter, measureLoudness } from "./loudness";
 import { musicLike } from "./test-signals";
 
 const FLOOR = 1e-30 * 32768;
@@ -184,6 +184,36 @@ describe("SimdKWeighting", () => {
       flushSubnormals(expected, c * K_STATE_SIZE, FLOOR);
     }
     expect([...state]).toEqual([...expected]);
+  });
+});
+
+describe("SimdKWeighting.gate", () => {
+  const gates = { blockNorm: 1 / (4 * 4410), shortNorm: 1 / (30 * 4410), absolute: 10 ** (-69.309 / 10), relativeIntegrated: 0.1, relativeRange: 0.01 };
+
+  /** Sub-block energies of a song with loud and quiet passages and silence, as a meter keeps them. */
+  function energies(n: number, seed: number): Float64Array {
+    const next = mulberry32(seed);
+    return Float64Array.from({ length: n }, (_, k) => {
+      const passage = Math.floor(k / 97) % 4;
+      return passage === 3 ? 0 : 4410 * 10 ** ((passage === 0 ? -18 : passage === 1 ? -32 : -60) / 10) * (0.2 + next());
+    });
+  }
+
+  it.each([0, 3, 4, 29, 30, 31, 61, 1800, 36_000])("gives what the JavaScript gives for %i sub-blocks, bit for bit", (n) => {
+    const e = energies(n, n + 1);
+    const got = simd!.gate(e, gates);
+    const want = gateInJavaScript(e, gates);
+    expect(got).toEqual(want);
+    if (n >= 1800) {
+      expect(want.integrated).toBeGreaterThan(0);
+      expect(want.kept.length).toBeGreaterThan(100);
+      expect(want.kept.length).toBeLessThan(n);
+    }
+  });
+
+  it("gives nothing above the gates for silence", () => {
+    const got = simd!.gate(new Float64Array(100), gates);
+    expect(got).toEqual({ momentaryMax: 0, relative: 0, integrated: 0, shortTermMax: 0, rangeGate: 0, kept: new Float64Array(0) });
   });
 });
 

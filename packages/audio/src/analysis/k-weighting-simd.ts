@@ -49,6 +49,22 @@ export type SubBlocks = {
 
 type PairFunction = (src: number, frames: number, stride: number, state: number) => void;
 type MeasureFunction = (src: number, frames: number, stride: number, pairs: number, closed: number) => number;
+type GateFunction = (n: number, shortAt: number, resultAt: number, blockNorm: number, shortNorm: number, absolute: number, relativeIntegrated: number, relativeRange: number) => number;
+
+/** The gates and normalisations of LoudnessMeter.result, as powers (linear). */
+export type Gates = { blockNorm: number; shortNorm: number; absolute: number; relativeIntegrated: number; relativeRange: number };
+
+/** What the gating of a meter's sub-blocks gives (see LoudnessMeter.result): powers, 0 where nothing passed. */
+export type Gated = {
+  momentaryMax: number;
+  /** The integrated loudness's relative gate, and the mean power of the blocks above both gates. */
+  relative: number;
+  integrated: number;
+  shortTermMax: number;
+  /** The loudness range's relative gate, and the short-term powers above both of its gates, in order. */
+  rangeGate: number;
+  kept: Float64Array;
+};
 
 /**
  * `kWeightedSumOfSquaresS16` for two channels at once: the same operations in the same order, on
@@ -85,6 +101,7 @@ export class SimdKWeighting {
   private readonly memory: WasmMemory;
   private readonly pair: PairFunction;
   private readonly measureFn: MeasureFunction;
+  private readonly gateFn: GateFunction;
   private f64 = new Float64Array(0);
   private closedStart = 0;
   private dataStart = 0;
@@ -96,6 +113,7 @@ export class SimdKWeighting {
     this.memory = exports.memory as WasmMemory;
     this.pair = exports.pair as PairFunction;
     this.measureFn = exports.measure as MeasureFunction;
+    this.gateFn = exports.gate as GateFunction;
   }
 
   /**
@@ -172,6 +190,24 @@ export class SimdKWeighting {
   /** The sub-block under way after `measure`: its energy so far and its frames. */
   subBlock(): { current: number; filled: number } {
     return { current: this.f64[METER_OFFSET / 8]!, filled: new Int32Array(this.memory.buffer, METER_OFFSET + 8, 1)[0]! };
+  }
+
+  /**
+   * The gating of LoudnessMeter.result over `energies` (one per 100 ms sub-block), with the same
+   * operations in the same order as its JavaScript: over a 3-minute song that runs once, interpreted,
+   * in 5 ms; here in a few microseconds. Uses the memory that the measuring leaves free between calls.
+   */
+  gate(energies: Float64Array, gates: Gates): Gated {
+    const n = energies.length;
+    const shortAt = Math.ceil((n * 8) / 16) * 16;
+    const resultAt = shortAt + Math.ceil((n * 8) / 16) * 16;
+    const needed = resultAt + 5 * 8;
+    if (needed > this.memory.buffer.byteLength) this.memory.grow(Math.ceil((needed - this.memory.buffer.byteLength) / PAGE_BYTES));
+    const memory = new Float64Array(this.memory.buffer);
+    memory.set(energies, 0);
+    const kept = this.gateFn(n, shortAt, resultAt, gates.blockNorm, gates.shortNorm, gates.absolute, gates.relativeIntegrated, gates.relativeRange);
+    const [momentaryMax, relative, integrated, shortTermMax, rangeGate] = memory.subarray(resultAt / 8, resultAt / 8 + 5);
+    return { momentaryMax: momentaryMax!, relative: relative!, integrated: integrated!, shortTermMax: shortTermMax!, rangeGate: rangeGate!, kept: memory.slice(shortAt / 8, shortAt / 8 + kept) };
   }
 
   /** Writes the pairs' state back into `state`. */

@@ -12,7 +12,7 @@ import {
   type SampleStats,
   scaleState,
 } from "./k-weighting";
-import { SimdKWeighting } from "./k-weighting-simd";
+import { type Gated, type Gates, SimdKWeighting } from "./k-weighting-simd";
 
 /**
  * Loudness after ITU-R BS.1770-4 with the gating of EBU R128, and loudness range after EBU Tech
@@ -44,9 +44,12 @@ const ABSOLUTE_GATE_LUFS = -70;
 const ABSOLUTE_GATE_POWER = 10 ** ((ABSOLUTE_GATE_LUFS - LOUDNESS_OFFSET) / 10);
 const RELATIVE_GATE_INTEGRATED = 10 ** (-10 / 10);
 const RELATIVE_GATE_RANGE = 10 ** (-20 / 10);
-/** Sub-blocks of 100 ms: a 400 ms block (75 % overlap) is 4 of them, a 3 s short-term window 30. */
-const BLOCK_SUBS = 4;
-const SHORT_TERM_SUBS = 30;
+/**
+ * Sub-blocks of 100 ms: a 400 ms block (75 % overlap) is 4 of them, a 3 s short-term window 30
+ * (the K-weighting kernel's `gate` is built for these).
+ */
+export const BLOCK_SUBS = 4;
+export const SHORT_TERM_SUBS = 30;
 /** Frames converted at a time by `addPcm` for formats without a direct loop. */
 const SCRATCH_FRAMES = 4096;
 /** A sum of squares of 16-bit samples read as integers, to the float path's domain (exact: a power of two). */
@@ -194,69 +197,30 @@ export class LoudnessMeter {
   }
 
   result(): LoudnessResult {
-    const e = this.energies;
-    const n = this.subs;
-    const blockNorm = 1 / (BLOCK_SUBS * this.hop);
-    const shortNorm = 1 / (SHORT_TERM_SUBS * this.hop);
-
-    // Integrated loudness: two gates over 400 ms blocks every 100 ms (BS.1770-4 §2.8).
-    let gatedSum = 0;
-    let gatedCount = 0;
-    let momentaryMax = 0;
-    for (let k = BLOCK_SUBS - 1; k < n; k++) {
-      const p = (e[k]! + e[k - 1]! + e[k - 2]! + e[k - 3]!) * blockNorm;
-      if (p > momentaryMax) momentaryMax = p;
-      if (p > ABSOLUTE_GATE_POWER) {
-        gatedSum += p;
-        gatedCount++;
-      }
-    }
-    let integratedLufs = -Infinity;
-    let relative = 0;
-    if (gatedCount > 0) {
-      relative = (gatedSum / gatedCount) * RELATIVE_GATE_INTEGRATED;
-      let sum = 0;
-      let count = 0;
-      for (let k = BLOCK_SUBS - 1; k < n; k++) {
-        const p = (e[k]! + e[k - 1]! + e[k - 2]! + e[k - 3]!) * blockNorm;
-        if (p > ABSOLUTE_GATE_POWER && p > relative) {
-          sum += p;
-          count++;
-        }
-      }
-      // count ≥ 1: the loudest block is above the mean, hence above mean - 10 LU.
-      integratedLufs = toLufs(sum / count);
-    }
-
-    // Loudness range (EBU Tech 3342): short-term 3 s windows at 10 Hz, gates -70 LUFS and -20 LU.
-    let shortTermMax = 0;
-    const shortTerm: number[] = [];
-    // A running sum, summed afresh every 3 s, so that a loud passage's rounding lingers in the quiet
-    // ones after it for 3 s at most. Each window costs two additions rather than thirty: this loop
-    // runs once per file, before the JIT has optimized it, and 30 additions per window took 8–14 ms
-    // for a 3-minute song.
-    let window = 0;
-    for (let k = SHORT_TERM_SUBS - 1; k < n; k++) {
-      if ((k + 1) % SHORT_TERM_SUBS === 0) {
-        window = 0;
-        for (let j = k - SHORT_TERM_SUBS + 1; j <= k; j++) window += e[j]!;
-      } else {
-        window += e[k]! - e[k - SHORT_TERM_SUBS]!;
-      }
-      const p = window * shortNorm;
-      if (p > shortTermMax) shortTermMax = p;
-      if (p > ABSOLUTE_GATE_POWER) shortTerm.push(p);
-    }
-    const range = loudnessRange(shortTerm);
+    const gates: Gates = {
+      blockNorm: 1 / (BLOCK_SUBS * this.hop),
+      shortNorm: 1 / (SHORT_TERM_SUBS * this.hop),
+      absolute: ABSOLUTE_GATE_POWER,
+      relativeIntegrated: RELATIVE_GATE_INTEGRATED,
+      relativeRange: RELATIVE_GATE_RANGE,
+    };
+    const energies = this.energies.subarray(0, this.subs);
+    const gated = SimdKWeighting.shared()?.gate(energies, gates) ?? gateInJavaScript(energies, gates);
+    // EBU Tech 3342: the spread between the 10th and 95th percentiles of the kept short-term powers
+    // (nearest rank, as libebur128 indexes them).
+    const kept = gated.kept.sort();
+    const n = kept.length;
+    const low = n > 0 ? kept[Math.floor((n - 1) * 0.1 + 0.5)]! : 0;
+    const high = n > 0 ? kept[Math.floor((n - 1) * 0.95 + 0.5)]! : 0;
     return {
-      integratedLufs,
-      loudnessRangeLu: range.lu,
-      momentaryMaxLufs: toLufs(momentaryMax),
-      shortTermMaxLufs: toLufs(shortTermMax),
-      integratedThresholdLufs: toLufs(relative),
-      rangeThresholdLufs: toLufs(range.gate),
-      rangeLowLufs: toLufs(range.low),
-      rangeHighLufs: toLufs(range.high),
+      integratedLufs: toLufs(gated.integrated),
+      loudnessRangeLu: n > 0 ? 10 * Math.log10(high / low) : 0,
+      momentaryMaxLufs: toLufs(gated.momentaryMax),
+      shortTermMaxLufs: toLufs(gated.shortTermMax),
+      integratedThresholdLufs: toLufs(gated.relative),
+      rangeThresholdLufs: toLufs(gated.rangeGate),
+      rangeLowLufs: toLufs(low),
+      rangeHighLufs: toLufs(high),
     };
   }
 
@@ -283,20 +247,70 @@ export class LoudnessMeter {
 }
 
 /**
- * EBU Tech 3342: relative gate 20 LU below the energy mean of the absolutely gated windows, then
- * the spread between the 10th and 95th percentiles (nearest rank, as libebur128 indexes them).
+ * The gates of `result` over the sub-block energies, in JavaScript; the K-weighting kernel runs
+ * the same operations in the same order (SimdKWeighting.gate).
+ * - Integrated loudness (BS.1770-4 §2.8): 400 ms blocks every 100 ms, above the absolute gate, then
+ *   above the relative gate 10 LU under their mean.
+ * - Loudness range (EBU Tech 3342): 3 s short-term windows every 100 ms above the absolute gate,
+ *   then at or above the relative gate 20 LU under their mean.
  */
-function loudnessRange(powers: number[]): { lu: number; gate: number; low: number; high: number } {
-  if (powers.length === 0) return { lu: 0, gate: 0, low: 0, high: 0 };
-  let mean = 0;
-  for (const p of powers) mean += p;
-  mean /= powers.length;
-  const gate = mean * RELATIVE_GATE_RANGE;
-  const kept = Float64Array.from(powers.filter((p) => p >= gate)).sort();
-  const n = kept.length;
-  const low = kept[Math.floor((n - 1) * 0.1 + 0.5)]!;
-  const high = kept[Math.floor((n - 1) * 0.95 + 0.5)]!;
-  return { lu: 10 * Math.log10(high / low), gate, low, high };
+export function gateInJavaScript(e: Float64Array, gates: Gates): Gated {
+  const { blockNorm, shortNorm, absolute } = gates;
+  const n = e.length;
+  let gatedSum = 0;
+  let gatedCount = 0;
+  let momentaryMax = 0;
+  for (let k = BLOCK_SUBS - 1; k < n; k++) {
+    const p = (e[k]! + e[k - 1]! + e[k - 2]! + e[k - 3]!) * blockNorm;
+    if (p > momentaryMax) momentaryMax = p;
+    if (p > absolute) {
+      gatedSum += p;
+      gatedCount++;
+    }
+  }
+  let integrated = 0;
+  let relative = 0;
+  if (gatedCount > 0) {
+    relative = (gatedSum / gatedCount) * gates.relativeIntegrated;
+    let sum = 0;
+    let count = 0;
+    for (let k = BLOCK_SUBS - 1; k < n; k++) {
+      const p = (e[k]! + e[k - 1]! + e[k - 2]! + e[k - 3]!) * blockNorm;
+      if (p > absolute && p > relative) {
+        sum += p;
+        count++;
+      }
+    }
+    // count ≥ 1: the loudest block is above the mean, hence above mean - 10 LU.
+    integrated = sum / count;
+  }
+
+  let shortTermMax = 0;
+  const shortTerm: number[] = [];
+  // A running sum, summed afresh every 3 s, so that a loud passage's rounding lingers in the quiet
+  // ones after it for 3 s at most; two additions per window rather than thirty.
+  let window = 0;
+  for (let k = SHORT_TERM_SUBS - 1; k < n; k++) {
+    if ((k + 1) % SHORT_TERM_SUBS === 0) {
+      window = 0;
+      for (let j = k - SHORT_TERM_SUBS + 1; j <= k; j++) window += e[j]!;
+    } else {
+      window += e[k]! - e[k - SHORT_TERM_SUBS]!;
+    }
+    const p = window * shortNorm;
+    if (p > shortTermMax) shortTermMax = p;
+    if (p > absolute) shortTerm.push(p);
+  }
+  let rangeGate = 0;
+  let kept = new Float64Array(0);
+  if (shortTerm.length > 0) {
+    let mean = 0;
+    for (const p of shortTerm) mean += p;
+    mean /= shortTerm.length;
+    rangeGate = mean * gates.relativeRange;
+    kept = Float64Array.from(shortTerm.filter((p) => p >= rangeGate));
+  }
+  return { momentaryMax, relative, integrated, shortTermMax, rangeGate, kept };
 }
 
 function toLufs(power: number): number {

@@ -67,6 +67,15 @@ export const op = {
     return [0x44, ...new Uint8Array(bytes.buffer)];
   },
   f64Add: [0xa0],
+  f64Sub: [0xa1],
+  f64Mul: [0xa2],
+  f64Div: [0xa3],
+  /** f64 comparisons, giving an i32 of 1 or 0 (0 when either is NaN). */
+  f64Gt: [0x64],
+  f64Ge: [0x66],
+  f64ConvertI32S: [0xb7],
+  i32RemU: [0x70],
+  i32And: [0x71],
   /** Calls the module's function at `index` (its place in `assembleModule`'s list). */
   call: (index: number) => [0x10, ...uleb128(index)],
   block: [0x02, 0x40],
