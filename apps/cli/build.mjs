@@ -23,11 +23,11 @@ const { outdir } = parseArgs({ options: { outdir: { type: "string", default: "di
  * requires `config` rather than bundling it, so `ConfigError` is one class (checked after the build).
  */
 const PARTS = {
-  main: "src/main.ts",
+  main: "./src/main.ts",
   config: "../../packages/config/src/index.ts",
-  measure: "src/measure.ts",
-  render: "src/render.ts",
-  sing: "src/sing.ts",
+  measure: "./src/measure.ts",
+  render: "./src/render.ts",
+  sing: "./src/sing.ts",
   encode: "../../packages/audio/src/encode/encode-audio.ts",
   "mp3-decoder": "../../packages/audio/src/mp3/mp3-decoder.ts",
   "flac-decoder": "../../packages/audio/src/flac/flac-decoder.ts",
@@ -45,7 +45,7 @@ const separateParts = {
     const partOf = new Map();
     esbuild.onStart(async () => {
       for (const [name, entry] of Object.entries(PARTS)) {
-        const found = await esbuild.resolve(entry.startsWith(".") || entry.startsWith("src/") ? `./${entry}` : entry, { kind: "import-statement", resolveDir: process.cwd() });
+        const found = await esbuild.resolve(entry, { kind: "import-statement", resolveDir: process.cwd() });
         if (found.errors.length > 0) throw new Error(`part ${name}: ${found.errors[0].text}`);
         partOf.set(found.path, name);
       }
@@ -98,7 +98,7 @@ const lazyChildProcess = {
 rmSync(outdir, { recursive: true, force: true });
 const partsDir = join(outdir, "parts");
 const { metafile } = await build({
-  entryPoints: Object.fromEntries(Object.keys(PARTS).map((name) => [name, PARTS[name]])),
+  entryPoints: PARTS,
   bundle: true,
   platform: "node",
   format: "cjs",

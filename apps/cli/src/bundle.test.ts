@@ -29,6 +29,17 @@ function bundled(args: string[], nodeArgs: string[] = []) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/**
+ * Runs the bundle with a preload that runs `setup` first and, at exit, prints the JSON of `report`
+ * as the last line of stderr; gives the run and that value.
+ */
+function bundledWatching(args: string[], setup: string, report: string) {
+  const preload = join(out, "watch.cjs");
+  writeFileSync(preload, `${setup}\nprocess.on("exit", () => process.stderr.write("\\n" + JSON.stringify(${report})));\n`);
+  const run = bundled(args, ["--require", preload]);
+  return { ...run, reported: run.code === 0 ? (JSON.parse(run.stderr.trim().split("\n").at(-1)!) as unknown) : undefined };
+}
+
 describe("the bundled CLI", () => {
   it("gives its version and its help", () => {
     expect(bundled(["--version"]).stdout.trim()).toBe(APP_VERSION);
@@ -65,21 +76,16 @@ describe("the bundled CLI", () => {
     const song = join(out, "song.wav");
     const made = spawnSync("sox", ["-n", "-r", "44100", "-c", "2", "-b", "16", song, "synth", "60", "pinknoise", "vol", "0.3"]);
     expect(made.status, String(made.stderr)).toBe(0);
-    const workers = join(out, "workers.cjs");
-    writeFileSync(
-      workers,
-      [
-        'const threads = require("node:worker_threads");',
-        "const started = [];",
-        "threads.Worker = class extends threads.Worker { constructor(entry, options) { started.push(String(entry)); super(entry, options); } };",
-        'process.on("exit", () => process.stderr.write("\\n" + JSON.stringify(started)));',
-      ].join("\n"),
-    );
     const chain = [{ type: "chorus" }, { type: "deesser" }, { type: "reverb" }, { type: "normalize", mode: "loudness", target_lufs: -16 }];
     const wet = join(out, "song-wet.wav");
-    const fx = bundled(["fx", song, wet, "--chain", JSON.stringify(chain)], ["--require", workers]);
+    const fx = bundledWatching(
+      ["fx", song, wet, "--chain", JSON.stringify(chain)],
+      'const threads = require("node:worker_threads"); const started = [];\n' +
+        "threads.Worker = class extends threads.Worker { constructor(entry, options) { started.push(String(entry)); super(entry, options); } };",
+      "started",
+    );
     expect(fx.code, fx.stderr).toBe(0);
-    expect(JSON.parse(fx.stderr.trim().split("\n").at(-1)!)).toContain(pathToFileURL(join(out, "dist", "parts", "chain-worker.cjs")).href);
+    expect(fx.reported).toContain(pathToFileURL(join(out, "dist", "parts", "chain-worker.cjs")).href);
     expect(analyzeAudio(await decodeAudio(readFileSync(wet), "wav")).integratedLufs).toBeCloseTo(-16, 0);
   });
 
@@ -120,11 +126,9 @@ describe("the bundled CLI", () => {
   it("starts without loading node:crypto or node:child_process, which it does not use", () => {
     // Each costs every command 5–7 ms at start: commander loads child_process for subcommands that
     // are programs of their own; nothing in the CLI needs node:crypto.
-    const preload = join(out, "modules.mjs");
-    writeFileSync(preload, 'process.on("exit", () => process.stderr.write("\\n" + JSON.stringify(process.moduleLoadList)));\n');
-    const run = bundled(["analyze", "--loudness", input], ["--import", preload]);
+    const run = bundledWatching(["analyze", "--loudness", input], "", "process.moduleLoadList");
     expect(run.code, run.stderr).toBe(0);
-    const loaded: string[] = JSON.parse(run.stderr.trim().split("\n").at(-1)!);
+    const loaded = run.reported as string[];
     expect(loaded).toContain("NativeModule fs");
     expect(loaded.filter((name) => /^NativeModule (crypto|child_process)$/.test(name))).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { assembleModule, op, v128, valType, type WasmFunction } from "../wasm/wasm-assembler";
+import { assembleModule, namedLocals, op, v128, valType, type WasmFunction } from "../wasm/wasm-assembler";
 import {
   COEFFICIENTS,
   FILTERED_FRAME_BYTES,
@@ -30,9 +30,7 @@ const params = ["src", "frames", "stride", "state"] as const;
 const scalars = ["end", "blockEnd", "q", "qEnd", "qLast"] as const;
 const vectors = ["B1", "B2", "A1", "A2", "C1", "C2", "x1", "x2", "p1", "p2", "u1", "u2", "w1", "w2", "sum", "v", "p"] as const;
 type Name = (typeof params)[number] | (typeof scalars)[number] | (typeof vectors)[number];
-const index = Object.fromEntries([...params, ...scalars, ...vectors].map((n, i) => [n, i])) as Record<Name, number>;
-const get = (n: Name) => op.localGet(index[n]);
-const set = (n: Name) => op.localSet(index[n]);
+const { get, set, tee } = namedLocals<Name>([...params, ...scalars, ...vectors]);
 
 /** The state in memory order (K_STATE_SIZE), then the sums. */
 const STATE = ["x1", "x2", "p1", "p2", "u1", "u2", "w1", "w2"] as const;
@@ -119,7 +117,7 @@ const pairKernel = (): WasmFunction => ({
     ...op.loop,
     ...filterInput(),
     ...get("q"), ...op.i32Const(FILTERED_FRAME_BYTES), ...op.i32Add, ...set("q"),
-    ...get("src"), ...get("stride"), ...op.i32Add, ...op.localTee(index.src), ...get("blockEnd"), ...op.i32LtS, ...op.brIf(0),
+    ...get("src"), ...get("stride"), ...op.i32Add, ...tee("src"), ...get("blockEnd"), ...op.i32LtS, ...op.brIf(0),
     ...op.end,
     ...get("q"), ...set("qEnd"),
     ...get("qEnd"), ...op.i32Const(FILTERED_FRAME_BYTES), ...op.i32Sub, ...set("qLast"),
@@ -127,7 +125,7 @@ const pairKernel = (): WasmFunction => ({
     ...get("q"), ...get("qLast"), ...op.i32LtS, ...op.if, ...op.loop,
     ...recursions(STRAIGHT, 0),
     ...recursions(SWAPPED, FILTERED_FRAME_BYTES),
-    ...get("q"), ...op.i32Const(2 * FILTERED_FRAME_BYTES), ...op.i32Add, ...op.localTee(index.q), ...get("qLast"), ...op.i32LtS, ...op.brIf(0),
+    ...get("q"), ...op.i32Const(2 * FILTERED_FRAME_BYTES), ...op.i32Add, ...tee("q"), ...get("qLast"), ...op.i32LtS, ...op.brIf(0),
     ...op.end, ...op.end,
     // An odd frame left, which only the last block can have (FILTERED_FRAMES is even): after it the roles are swapped.
     ...get("q"), ...get("qEnd"), ...op.i32LtS, ...op.if,
@@ -143,9 +141,7 @@ const measureParams = ["src", "frames", "stride", "pairs", "closed"] as const;
 const measureScalars = ["hop", "filled", "count", "n", "pair", "from", "at"] as const;
 const measureFloats = ["current", "energy"] as const;
 type MeasureName = (typeof measureParams)[number] | (typeof measureScalars)[number] | (typeof measureFloats)[number] | "weighted";
-const measureIndex = Object.fromEntries([...measureParams, ...measureScalars, ...measureFloats, "weighted"].map((n, i) => [n, i])) as Record<MeasureName, number>;
-const mget = (n: MeasureName) => op.localGet(measureIndex[n]);
-const mset = (n: MeasureName) => op.localSet(measureIndex[n]);
+const { get: mget, set: mset, tee: mtee } = namedLocals<MeasureName>([...measureParams, ...measureScalars, ...measureFloats, "weighted"]);
 
 /**
  * measure(src, frames, stride, pairs, closed) → count: runs `pairs` channel pairs over `frames`
@@ -182,7 +178,7 @@ const measureKernel = (): WasmFunction => ({
     ...mget("weighted"), ...v128.f64x2ExtractLane(1), ...op.f64Add, ...mset("energy"),
     ...mget("at"), ...op.i32Const(PAIR_BYTES), ...op.i32Add, ...mset("at"),
     ...mget("from"), ...op.i32Const(4), ...op.i32Add, ...mset("from"),
-    ...mget("pair"), ...op.i32Const(1), ...op.i32Add, ...op.localTee(measureIndex.pair), ...mget("pairs"), ...op.i32LtS, ...op.brIf(0),
+    ...mget("pair"), ...op.i32Const(1), ...op.i32Add, ...mtee("pair"), ...mget("pairs"), ...op.i32LtS, ...op.brIf(0),
     ...op.end,
     ...mget("current"), ...mget("energy"), ...op.f64Add, ...mset("current"),
     ...mget("filled"), ...mget("n"), ...op.i32Add, ...mset("filled"),
@@ -207,9 +203,7 @@ const gateParams = ["n", "shortAt", "resultAt", "blockNorm", "shortNorm", "absol
 const gateScalars = ["k", "j", "end", "gatedCount", "count", "shortCount", "kept"] as const;
 const gateFloats = ["p", "momentaryMax", "gatedSum", "relative", "sum", "integrated", "window", "shortMax", "mean", "rangeGate"] as const;
 type GateName = (typeof gateParams)[number] | (typeof gateScalars)[number] | (typeof gateFloats)[number];
-const gateIndex = Object.fromEntries([...gateParams, ...gateScalars, ...gateFloats].map((n, i) => [n, i])) as Record<GateName, number>;
-const gget = (n: GateName) => op.localGet(gateIndex[n]);
-const gset = (n: GateName) => op.localSet(gateIndex[n]);
+const { get: gget, set: gset } = namedLocals<GateName>([...gateParams, ...gateScalars, ...gateFloats]);
 const increment = (n: GateName) => [...gget(n), ...op.i32Const(1), ...op.i32Add, ...gset(n)];
 /** The f64 at index `i` of an array at byte `base` (0 for the energies). */
 const f64At = (base: number[], i: GateName, offset = 0) => [...base, ...gget(i), ...op.i32Const(8), ...op.i32Mul, ...op.i32Add, ...op.f64Load(offset)];

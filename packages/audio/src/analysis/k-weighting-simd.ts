@@ -130,8 +130,7 @@ export class SimdKWeighting {
     this.dataStart = this.closedStart + Math.ceil(closedCapacity / 2) * 16;
     this.stride = stride;
     this.pairs = pairs;
-    const needed = this.dataStart + pieceFrames * stride;
-    if (needed > this.memory.buffer.byteLength) this.memory.grow(Math.ceil((needed - this.memory.buffer.byteLength) / PAGE_BYTES));
+    this.reserve(this.dataStart + pieceFrames * stride);
     this.f64 = new Float64Array(this.memory.buffer);
     const taps = kWeightingTaps(filter);
     [taps.beta1, taps.beta2, taps.a1, taps.a2, taps.c1, taps.c2, floor].forEach((value, k) => this.f64.fill(value, 2 * k, 2 * k + 2));
@@ -199,15 +198,22 @@ export class SimdKWeighting {
    */
   gate(energies: Float64Array, gates: Gates): Gated {
     const n = energies.length;
-    const shortAt = Math.ceil((n * 8) / 16) * 16;
-    const resultAt = shortAt + Math.ceil((n * 8) / 16) * 16;
-    const needed = resultAt + 5 * 8;
-    if (needed > this.memory.buffer.byteLength) this.memory.grow(Math.ceil((needed - this.memory.buffer.byteLength) / PAGE_BYTES));
+    // The energies, then as many short-term powers at most, each from a 16-byte boundary, then the results.
+    const arrayBytes = Math.ceil((n * 8) / 16) * 16;
+    const shortAt = arrayBytes;
+    const resultAt = shortAt + arrayBytes;
+    this.reserve(resultAt + 5 * 8);
     const memory = new Float64Array(this.memory.buffer);
     memory.set(energies, 0);
     const kept = this.gateFn(n, shortAt, resultAt, gates.blockNorm, gates.shortNorm, gates.absolute, gates.relativeIntegrated, gates.relativeRange);
     const [momentaryMax, relative, integrated, shortTermMax, rangeGate] = memory.subarray(resultAt / 8, resultAt / 8 + 5);
     return { momentaryMax: momentaryMax!, relative: relative!, integrated: integrated!, shortTermMax: shortTermMax!, rangeGate: rangeGate!, kept: memory.slice(shortAt / 8, shortAt / 8 + kept) };
+  }
+
+  /** Grows the memory to at least `bytes` (which detaches views of the old buffer). */
+  private reserve(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
   }
 
   /** Writes the pairs' state back into `state`. */

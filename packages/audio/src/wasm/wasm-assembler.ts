@@ -92,6 +92,20 @@ export const op = {
   end: [0x0b],
 } as const;
 
+/**
+ * A function's locals by name, numbered in the order given (its parameters first, then its other
+ * locals): each name's index, and the instructions that read, write and tee it.
+ */
+export function namedLocals<Name extends string>(names: readonly Name[]) {
+  const index = Object.fromEntries(names.map((n, i) => [n, i])) as Record<Name, number>;
+  return {
+    index,
+    get: (n: Name) => op.localGet(index[n]),
+    set: (n: Name) => op.localSet(index[n]),
+    tee: (n: Name) => op.localTee(index[n]),
+  };
+}
+
 /** 128-bit SIMD instructions, by their names in the specification. */
 export const v128 = {
   load: (offset = 0) => simd(0x00, ...memarg(4, offset)),
